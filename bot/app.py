@@ -1,0 +1,39 @@
+"""`create_app`: the Bolt app with every handler registered. The only place handlers are wired."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+
+from bot.services import Services
+from bot.settings import Settings
+from handlers import commands, events, views
+from jobs.slack import make_web_client
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, services: Services) -> App:
+    """A Bolt app for HTTP or Socket Mode; requires Slack settings."""
+    settings.require_slack()
+    assert settings.slack_bot_token is not None and settings.slack_signing_secret is not None
+    client = make_web_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        # Thin handlers ack in well under a millisecond; this avoids Bolt's ~10 ms ack polling.
+        process_before_response=True,
+    )
+    commands.register(app, services.intake, settings.slack_command)
+    events.register(app, services.intake)
+    views.register(app, services.intake)
+
+    @app.error
+    def handle_unexpected_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
+        log.exception("unhandled error in a Slack listener", exc_info=error)
+        # Slash commands show this text to the user instead of "dispatch_failed".
+        return BoltResponse(status=200, body="⚠️ Something went wrong on our side; nothing you sent was lost.")
+
+    return app

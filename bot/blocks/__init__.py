@@ -1,0 +1,1 @@
+"""Pure Block Kit builders: models in, typed blocks out, no I/O."""

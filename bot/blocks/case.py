@@ -1,0 +1,61 @@
+"""Blocks for a case: its root message in the channel and the progress message in its thread."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.ids import Ids
+
+STATUS_EMOJI = {"investigating": "🔎", "mitigated": "🩹", "resolved": "✅"}
+SEVERITY_EMOJI = {"low": "🟢", "medium": "🟡", "high": "🟠", "critical": "🔴"}
+
+
+class CaseCard(BaseModel):
+    ref: str
+    title: str
+    reporter_id: str
+    status: str
+    severity: str
+    service: str | None = None
+    source: str = "slash"
+
+
+def case_root_text(card: CaseCard) -> str:
+    """Notification fallback for the root message."""
+    return f"{card.ref}: {card.title} ({card.status}, {card.severity})"
+
+
+def build_case_root_blocks(card: CaseCard) -> list[Block]:
+    """The case's root message: the thread everything else hangs off."""
+    status = f"{STATUS_EMOJI.get(card.status, '•')} {card.status.capitalize()}"
+    severity = f"{SEVERITY_EMOJI.get(card.severity, '•')} {card.severity.capitalize()} (guess)"
+    fields = [
+        MarkdownTextObject(text=f"*Reporter*\n<@{card.reporter_id}>"),
+        MarkdownTextObject(text=f"*Status*\n{status}"),
+        MarkdownTextObject(text=f"*Severity*\n{severity}"),
+        MarkdownTextObject(text=f"*Service*\n{card.service or '—'}"),
+    ]
+    return [
+        HeaderBlock(text=PlainTextObject(text=f"{card.ref} · {card.title}"[:150])),
+        SectionBlock(block_id=Ids.CASE_ROOT_FIELDS, fields=fields),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Reply in this thread to add evidence; FaultMaven keeps working here."
+                )
+            ]
+        ),
+    ]
+
+
+def build_progress_blocks(stage: str) -> list[Block]:
+    """The in-thread progress message, updated in place until the diagnosis replaces it."""
+    return [SectionBlock(block_id=Ids.PROGRESS, text=MarkdownTextObject(text=f"🔎 *Investigating…* {stage}"))]

@@ -1,0 +1,79 @@
+"""Blocks for a diagnosis: summary, hypotheses with confidence, checks, actions with risk."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.ids import Ids
+from engine.models import Diagnosis
+
+RISK_EMOJI = {"low": "🟢", "medium": "🟡", "high": "🟠", "critical": "🔴"}
+# Slack rejects section text over 3000 characters.
+MAX_SECTION = 2900
+
+
+def _bar(confidence: float) -> str:
+    filled = round(confidence * 10)
+    return "▰" * filled + "▱" * (10 - filled)
+
+
+def _section(text: str, block_id: str | None = None) -> SectionBlock:
+    return SectionBlock(block_id=block_id, text=MarkdownTextObject(text=text[:MAX_SECTION]))
+
+
+def diagnosis_text(case_ref: str, diagnosis: Diagnosis) -> str:
+    """Notification fallback for a diagnosis message."""
+    return f"{case_ref} diagnosis: {diagnosis.summary}"
+
+
+def build_diagnosis_blocks(case_ref: str, diagnosis: Diagnosis, heading: str = "Diagnosis") -> list[Block]:
+    """A full diagnosis, readable top to bottom by someone just paged in."""
+    category = diagnosis.category.value.replace("_", " ")
+    blocks: list[Block] = [
+        _section(
+            f"🧭 *{heading} for {case_ref}*\n{diagnosis.summary}\n"
+            f"*Category:* {category}   *Severity:* {diagnosis.severity.value}",
+            block_id=Ids.DIAGNOSIS_SUMMARY,
+        )
+    ]
+    if diagnosis.hypotheses:
+        lines = []
+        for n, h in enumerate(diagnosis.hypotheses, start=1):
+            lines.append(f"*{n}. {h.cause}*  `{_bar(h.confidence)}` {round(h.confidence * 100)}%")
+            lines.extend(f"    • {e}" for e in h.evidence[:3])
+        blocks.append(_section("*Hypotheses*\n" + "\n".join(lines)))
+    checks = list(dict.fromkeys(c for h in diagnosis.hypotheses for c in h.checks))
+    if checks:
+        blocks.append(_section("*Checks to run*\n" + "\n".join(f"• `{c}`" for c in checks[:5])))
+    if diagnosis.next_steps:
+        blocks.append(
+            _section("*Next steps*\n" + "\n".join(f"{n}. {s}" for n, s in enumerate(diagnosis.next_steps, 1)))
+        )
+    if diagnosis.recommended_actions:
+        lines = []
+        for action in diagnosis.recommended_actions[:4]:
+            line = f"{RISK_EMOJI.get(action.risk.value, '•')} *{action.title}* ({action.risk.value} risk)"
+            if action.command:
+                line += f"\n    `{action.command}`"
+            if action.rollback:
+                line += f"\n    _Rollback:_ `{action.rollback}`"
+            lines.append(line)
+        blocks.append(_section("*Recommended actions*\n" + "\n".join(lines)))
+    if diagnosis.questions:
+        blocks.append(
+            _section("*To narrow it down, tell me:*\n" + "\n".join(f"❓ {q}" for q in diagnosis.questions))
+        )
+    source = diagnosis.engine + (f" · {diagnosis.model}" if diagnosis.model else "")
+    blocks.append(DividerBlock())
+    blocks.append(
+        ContextBlock(
+            elements=[MarkdownTextObject(text=f"Engine: {source} · reply in this thread to add evidence")]
+        )
+    )
+    return blocks

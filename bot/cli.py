@@ -1,0 +1,120 @@
+"""`faultmaven serve | worker | up | migrate`: the process entry points (composition roots)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.logs import configure_logging
+from bot.settings import Settings, get_settings
+from engine.errors import ConfigurationError
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    from storage.migrate import upgrade
+
+    upgrade(settings.resolved_database_url)
+    print("database schema is up to date")
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.app import create_app
+    from bot.services import build_services
+    from bot.web import SETUP_HINT, create_web_app
+    from storage.migrate import upgrade
+
+    upgrade(settings.resolved_database_url)
+    services = build_services(settings)
+    if args.setup_mode and not settings.slack_configured:
+        print(SETUP_HINT, file=sys.stderr)
+        bolt = None
+    else:
+        settings.require_slack(socket_mode=args.socket_mode)
+        bolt = create_app(settings, services)
+    if args.socket_mode and bolt is not None:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        assert settings.slack_app_token is not None
+        SocketModeHandler(bolt, settings.slack_app_token.get_secret_value()).connect()  # type: ignore[no-untyped-call]
+        print("connected to Slack over Socket Mode", file=sys.stderr)
+    web = create_web_app(services, None if args.socket_mode else bolt)
+    uvicorn.run(web, host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services import build_services
+    from engine.knowledge.patterns_model import load_patterns
+    from engine.offline import OfflineEngine
+    from jobs.runtime import JobContext
+    from jobs.slack import make_web_client
+    from jobs.worker import run_worker
+    from storage.migrate import upgrade
+
+    upgrade(settings.resolved_database_url)
+    services = build_services(settings)
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    if token is None:
+        print("warning: SLACK_BOT_TOKEN is not set; jobs that post to Slack will fail", file=sys.stderr)
+    context = JobContext(
+        cases=services.cases,
+        slack=make_web_client(token, settings.slack_api_url),
+        engine=OfflineEngine(load_patterns()),
+    )
+    run_worker(context, services.queue, burst=args.burst)
+    return 0
+
+
+def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.up import run_everything
+
+    return run_everything(settings, host=args.host, port=args.port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The CLI's arguments."""
+    parser = argparse.ArgumentParser(prog="faultmaven", description="FaultMaven: troubleshooting in Slack")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="the web process (Slack request URL, health, webhooks)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument(
+        "--socket-mode", action="store_true", help="connect over Socket Mode (needs SLACK_APP_TOKEN)"
+    )
+    serve.add_argument("--setup-mode", action="store_true", help="start even without Slack settings")
+    serve.set_defaults(func=cmd_serve)
+    worker = sub.add_parser("worker", help="an RQ worker with scheduler on queues high, default, low")
+    worker.add_argument("--burst", action="store_true", help="exit when the queues are empty")
+    worker.set_defaults(func=cmd_worker)
+    up = sub.add_parser("up", help="Redis (if REDIS_URL is unset), migrations, web and worker in one command")
+    up.add_argument("--host", default="127.0.0.1")
+    up.add_argument("--port", type=int, default=3000)
+    up.set_defaults(func=cmd_up)
+    migrate = sub.add_parser("migrate", help="apply database migrations")
+    migrate.set_defaults(func=cmd_migrate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `faultmaven` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = get_settings()
+    except ValueError as error:
+        print(f"configuration error:\n{error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    try:
+        return int(args.func(settings, args))
+    except ConfigurationError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""The web process: Slack's request URL, health, and (later) inbound webhooks, on Starlette."""
+
+from __future__ import annotations
+
+from redis.exceptions import RedisError
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from bot.services import Services
+from storage.db import ping
+
+SETUP_HINT = (
+    "FaultMaven is running but Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
+    "(see README, 'Create the Slack app') and restart."
+)
+
+
+def create_web_app(services: Services, bolt: App | None) -> Starlette:
+    """Routes for the web process; with no Bolt app, Slack routes explain what to configure."""
+
+    async def slack_events(request: Request) -> Response:
+        if bolt is None:
+            return JSONResponse(
+                {"ok": False, "error": "slack_not_configured", "hint": SETUP_HINT}, status_code=503
+            )
+        body = await request.body()
+        # Bolt's App is synchronous; run it off the event loop so slow I/O never blocks other requests.
+        bolt_response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
+        return to_starlette_response(bolt_response)
+
+    async def healthz(_: Request) -> Response:
+        checks: dict[str, str] = {}
+        try:
+            await run_in_threadpool(ping, services.db)
+            checks["database"] = "ok"
+        except SQLAlchemyError as error:
+            checks["database"] = f"error: {type(error).__name__}"
+        try:
+            await run_in_threadpool(services.redis.ping)
+            checks["redis"] = "ok"
+        except RedisError as error:
+            checks["redis"] = f"error: {type(error).__name__}"
+        healthy = all(v == "ok" for v in checks.values())
+        checks["slack"] = "configured" if bolt is not None else "not configured"
+        return JSONResponse({"ok": healthy, **checks}, status_code=200 if healthy else 503)
+
+    async def index(_: Request) -> Response:
+        return PlainTextResponse("FaultMaven\n" + ("" if bolt is not None else SETUP_HINT + "\n"))
+
+    return Starlette(
+        routes=[
+            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/", index, methods=["GET"]),
+        ]
+    )

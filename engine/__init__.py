@@ -1,0 +1,1 @@
+"""Pure troubleshooting logic: no Slack, no RQ, no Redis."""

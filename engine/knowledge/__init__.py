@@ -1,0 +1,1 @@
+"""The offline knowledge base: failure patterns stored as data files."""

@@ -1,0 +1,101 @@
+"""Typed objects shared by every engine and by the rest of the product."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class CaseStatus(StrEnum):
+    INVESTIGATING = "investigating"
+    MITIGATED = "mitigated"
+    RESOLVED = "resolved"
+
+
+class Category(StrEnum):
+    RESOURCE_EXHAUSTION = "resource_exhaustion"
+    CONFIG_CHANGE = "config_change"
+    DEPLOYMENT_BUG = "deployment_bug"
+    DATABASE = "database"
+    NETWORK_DNS = "network_dns"
+    CERTIFICATE_EXPIRY = "certificate_expiry"
+    DEPENDENCY_OUTAGE = "dependency_outage"
+    CAPACITY_OVERLOAD = "capacity_overload"
+    DATA_CORRUPTION = "data_corruption"
+    HARDWARE_FAILURE = "hardware_failure"
+    TIME_OR_LEAP_SECOND = "time_or_leap_second"
+    HUMAN_ERROR_OPERATIONS = "human_error_operations"
+    SECURITY_INCIDENT = "security_incident"
+    UNKNOWN = "unknown"
+
+
+class RiskLevel(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Hypothesis(BaseModel):
+    cause: str
+    confidence: float = Field(ge=0.0, le=1.0)
+    evidence: list[str] = Field(default_factory=list)
+    evidence_against: list[str] = Field(default_factory=list)
+    checks: list[str] = Field(default_factory=list)
+
+
+class RecommendedAction(BaseModel):
+    title: str
+    command: str = ""
+    target: str = ""
+    risk: RiskLevel = RiskLevel.MEDIUM
+    rollback: str = ""
+
+
+class Diagnosis(BaseModel):
+    """What an engine concluded about a case at one turn of the conversation."""
+
+    summary: str
+    category: Category = Category.UNKNOWN
+    severity: Severity = Severity.MEDIUM
+    hypotheses: list[Hypothesis] = Field(default_factory=list, max_length=5)
+    next_steps: list[str] = Field(default_factory=list)
+    recommended_actions: list[RecommendedAction] = Field(default_factory=list)
+    questions: list[str] = Field(default_factory=list)
+    engine: str = "offline"
+    model: str | None = None
+
+
+class Turn(BaseModel):
+    """One message in a case conversation, as an engine sees it."""
+
+    author: str
+    text: str
+    from_bot: bool = False
+    at: datetime | None = None
+
+
+class CaseContext(BaseModel):
+    """Everything an engine may read about a case: the report and the whole thread so far."""
+
+    case_ref: str
+    title: str
+    description: str
+    service: str | None = None
+    reported_severity: Severity | None = None
+    turns: list[Turn] = Field(default_factory=list)
+    previous: Diagnosis | None = None
+
+    def evidence_text(self) -> str:
+        """The report plus every human turn, as one text to match against."""
+        human = [t.text for t in self.turns if not t.from_bot]
+        return "\n".join([self.title, self.description, *human])

@@ -1,0 +1,1 @@
+"""Slack surfaces: acknowledge, parse, record, enqueue. Nothing slow lives here."""

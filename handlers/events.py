@@ -1,0 +1,56 @@
+"""Events: thread replies and @mentions continue a case; a mention elsewhere opens one."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.blocks.report import usage_text
+from handlers.payloads import MessageEvent
+from jobs.intake import Intake, NewCaseRequest
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, intake: Intake) -> None:
+    """Attach event listeners."""
+
+    @app.event("app_mention")
+    def handle_mention_event(ack: Ack, event: dict[str, Any], client: WebClient) -> None:
+        ack()
+        message = MessageEvent.model_validate(event)
+        if not message.from_a_person or message.user is None:
+            return
+        case_id = (
+            intake.find_case_for_thread(message.channel, message.thread_ts) if message.thread_ts else None
+        )
+        if case_id is not None:
+            intake.record_reply(case_id, message.user, message.words, message.ts)
+            return
+        if not message.words:
+            client.chat_postEphemeral(channel=message.channel, user=message.user, text=usage_text())
+            return
+        intake.open_case(
+            NewCaseRequest(
+                # Keyed on the message itself: Slack's retries and Socket Mode redeliveries map here.
+                dedupe_key=f"message:{message.channel}:{message.ts}",
+                source="mention",
+                channel_id=message.channel,
+                reporter_id=message.user,
+                text=message.words,
+            )
+        )
+
+    @app.event("message")
+    def handle_message_event(ack: Ack, event: dict[str, Any]) -> None:
+        ack()
+        message = MessageEvent.model_validate(event)
+        if not message.thread_ts or not message.from_a_person or message.user is None or not message.words:
+            return
+        case_id = intake.find_case_for_thread(message.channel, message.thread_ts)
+        if case_id is not None:
+            # A mention in a case thread also arrives as app_mention; the message ts dedupes the two.
+            intake.record_reply(case_id, message.user, message.words, message.ts)

@@ -1,0 +1,134 @@
+"""Case jobs: open the thread and diagnose; answer each reply with the whole history in mind."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.blocks.case import CaseCard, build_case_root_blocks, build_progress_blocks, case_root_text
+from bot.blocks.diagnosis import build_diagnosis_blocks, diagnosis_text
+from engine.models import CaseContext, Diagnosis, Severity, Turn
+from jobs.runtime import JobContext, current_context
+from storage.models import Case
+
+log = logging.getLogger(__name__)
+
+
+def case_card(case: Case) -> CaseCard:
+    """The root-message view of a stored case."""
+    return CaseCard(
+        ref=case.ref,
+        title=case.title,
+        reporter_id=case.reporter_id,
+        status=case.status,
+        severity=case.severity,
+        service=case.service,
+        source=case.source,
+    )
+
+
+def case_context(case: Case, up_to_message_id: int | None = None) -> CaseContext:
+    """What the engine reads: the report and the thread so far, oldest first."""
+    turns = [
+        Turn(author=m.author_id, text=m.text, from_bot=m.from_bot, at=m.created_at)
+        for m in case.messages
+        if up_to_message_id is None or m.id <= up_to_message_id
+    ]
+    previous = Diagnosis.model_validate_json(case.diagnosis_json) if case.diagnosis_json else None
+    return CaseContext(
+        case_ref=case.ref,
+        title=case.title,
+        description=case.description,
+        service=case.service,
+        reported_severity=Severity(case.severity),
+        turns=turns,
+        previous=previous,
+    )
+
+
+def _ensure_thread(ctx: JobContext, case: Case) -> tuple[str, str]:
+    """Post the root and progress messages unless an earlier run already did."""
+    root_ts = case.root_ts
+    if root_ts is None:
+        card = case_card(case)
+        resp = ctx.slack.chat_postMessage(
+            channel=case.channel_id, text=case_root_text(card), blocks=build_case_root_blocks(card)
+        )
+        root_ts = str(resp["ts"])
+        ctx.cases.update_case(case.id, root_ts=root_ts)
+    progress_ts = case.progress_ts
+    if progress_ts is None:
+        resp = ctx.slack.chat_postMessage(
+            channel=case.channel_id,
+            thread_ts=root_ts,
+            text="Investigating…",
+            blocks=build_progress_blocks("reading the report"),
+        )
+        progress_ts = str(resp["ts"])
+        ctx.cases.update_case(case.id, progress_ts=progress_ts)
+    return root_ts, progress_ts
+
+
+def diagnose_case(case_id: int) -> dict[str, Any]:
+    """Open the case thread, show progress, and replace the progress message with the diagnosis."""
+    ctx = current_context()
+    ctx.cases.claim_job(f"diagnose_case:{case_id}")
+    case = ctx.cases.get(case_id)
+    if case is None:
+        log.warning("diagnose_case for unknown case", extra={"case_id": case_id})
+        return {"status": "missing", "case_id": case_id}
+    root_ts, progress_ts = _ensure_thread(ctx, case)
+    ctx.slack.chat_update(
+        channel=case.channel_id,
+        ts=progress_ts,
+        text="Investigating…",
+        blocks=build_progress_blocks("matching known failure patterns"),
+    )
+    diagnosis = ctx.engine.diagnose(case_context(case))
+    ctx.slack.chat_update(
+        channel=case.channel_id,
+        ts=progress_ts,
+        text=diagnosis_text(case.ref, diagnosis),
+        blocks=build_diagnosis_blocks(case.ref, diagnosis),
+    )
+    ctx.cases.update_case(case.id, diagnosis_json=diagnosis.model_dump_json())
+    ctx.cases.add_bot_message(case.id, ctx.bot_user_id, diagnosis.summary, progress_ts)
+    if diagnosis.severity.value != case.severity:
+        ctx.cases.update_case(case.id, severity=diagnosis.severity.value)
+        card = case_card(case).model_copy(update={"severity": diagnosis.severity.value})
+        ctx.slack.chat_update(
+            channel=case.channel_id,
+            ts=root_ts,
+            text=case_root_text(card),
+            blocks=build_case_root_blocks(card),
+        )
+    log.info("case diagnosed", extra={"case": case.ref, "category": diagnosis.category.value})
+    return {"case": case.ref, "root_ts": root_ts, "category": diagnosis.category.value}
+
+
+def answer_in_thread(case_id: int, message_id: int) -> dict[str, Any]:
+    """Re-diagnose with the new message and answer in the thread (updating, not repeating, on re-runs)."""
+    ctx = current_context()
+    ctx.cases.claim_job(f"answer_in_thread:{message_id}")
+    case = ctx.cases.get(case_id)
+    message = ctx.cases.get_message(message_id)
+    if case is None or message is None or case.root_ts is None:
+        log.warning(
+            "answer_in_thread without case thread", extra={"case_id": case_id, "message_id": message_id}
+        )
+        return {"status": "missing", "case_id": case_id}
+    diagnosis = ctx.engine.diagnose(case_context(case, up_to_message_id=message_id))
+    blocks = build_diagnosis_blocks(case.ref, diagnosis, heading="Updated diagnosis")
+    text = diagnosis_text(case.ref, diagnosis)
+    if message.reply_ts:
+        ctx.slack.chat_update(channel=case.channel_id, ts=message.reply_ts, text=text, blocks=blocks)
+        reply_ts = message.reply_ts
+    else:
+        resp = ctx.slack.chat_postMessage(
+            channel=case.channel_id, thread_ts=case.root_ts, text=text, blocks=blocks
+        )
+        reply_ts = str(resp["ts"])
+        ctx.cases.set_reply_ts(message.id, reply_ts)
+    ctx.cases.add_bot_message(case.id, ctx.bot_user_id, diagnosis.summary, reply_ts)
+    ctx.cases.update_case(case.id, diagnosis_json=diagnosis.model_dump_json())
+    return {"case": case.ref, "reply_ts": reply_ts}

@@ -1,0 +1,113 @@
+"""Recording what must not be lost, then enqueueing: the only path from handlers into the system."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from pydantic import BaseModel
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
+
+from engine.errors import StorageUnavailableError
+from engine.models import CaseStatus, Severity
+from engine.triage import guess_severity, title_from_text
+from jobs.queue import JobQueue
+from storage.cases import CaseRepository, NewCase, PendingJob
+
+log = logging.getLogger(__name__)
+
+
+class NewCaseRequest(BaseModel):
+    """A problem someone reported, from any surface."""
+
+    dedupe_key: str
+    source: str
+    channel_id: str
+    reporter_id: str
+    text: str
+    title: str | None = None
+    service: str | None = None
+    severity: Severity | None = None
+
+    def to_new_case(self) -> NewCase:
+        """Fill in what the reporter left out: a title and a first severity guess."""
+        return NewCase(
+            dedupe_key=self.dedupe_key,
+            source=self.source,
+            channel_id=self.channel_id,
+            title=self.title or title_from_text(self.text),
+            description=self.text,
+            reporter_id=self.reporter_id,
+            severity=(self.severity or guess_severity(self.text)).value,
+            status=CaseStatus.INVESTIGATING.value,
+            service=self.service,
+        )
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    case_id: int
+    case_ref: str
+    created: bool
+    queued: bool
+
+
+class Intake:
+    """Persists cases and thread messages with their outbox job, then tries to enqueue it."""
+
+    def __init__(self, cases: CaseRepository, queue: JobQueue) -> None:
+        self.cases = cases
+        self.queue = queue
+
+    def open_case(self, request: NewCaseRequest) -> IntakeResult:
+        """Store a new case (once per dedupe key) and schedule its diagnosis."""
+        try:
+            case, job, created = self.cases.open_case(request.to_new_case(), "diagnose_case")
+        except SQLAlchemyError as error:
+            raise StorageUnavailableError(
+                "I couldn't save this case: the database is unavailable."
+            ) from error
+        queued = self._enqueue(job) if created else True
+        log.info("case opened", extra={"case": case.ref, "case_created": created, "queued": queued})
+        return IntakeResult(case.id, case.ref, created, queued)
+
+    def find_case_for_thread(self, channel_id: str, thread_ts: str) -> int | None:
+        """The case id whose thread this is, if any."""
+        case = self.cases.find_by_thread(channel_id, thread_ts)
+        return case.id if case else None
+
+    def record_reply(self, case_id: int, author_id: str, text: str, slack_ts: str) -> bool:
+        """Store a thread message once and schedule an answer; False for a redelivery."""
+        try:
+            _message, job, created = self.cases.add_message(
+                case_id, author_id, text, slack_ts, "answer_in_thread"
+            )
+        except SQLAlchemyError as error:
+            raise StorageUnavailableError(
+                "I couldn't save that message: the database is unavailable."
+            ) from error
+        if created:
+            self._enqueue(job)
+        return created
+
+    def _enqueue(self, job: PendingJob) -> bool:
+        try:
+            self.queue.enqueue(job)
+        except RedisError:
+            # The outbox row is already committed; the worker's sweeper will enqueue it.
+            log.warning("redis unavailable, job left in outbox", extra={"job_key": job.job_key})
+            return False
+        return True
+
+
+def sweep_outbox(cases: CaseRepository, queue: JobQueue, grace: timedelta = timedelta(seconds=5)) -> int:
+    """Enqueue jobs that were stored but never picked up (Redis was down, or a process died)."""
+    count = 0
+    for job in cases.unclaimed_jobs(older_than=grace):
+        if queue.enqueue(job):
+            count += 1
+    if count:
+        log.info("outbox sweep enqueued jobs", extra={"count": count})
+    return count

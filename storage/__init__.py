@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, repositories, migrations. Imports nothing else of ours."""

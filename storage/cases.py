@@ -1,0 +1,152 @@
+"""Repository for cases and their messages, with the outbox entry written alongside."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from storage.models import Case, CaseMessage, OutboxEntry, utcnow
+
+
+@dataclass(frozen=True)
+class NewCase:
+    dedupe_key: str
+    source: str
+    channel_id: str
+    title: str
+    description: str
+    reporter_id: str
+    severity: str
+    status: str
+    service: str | None = None
+    root_ts: str | None = None
+
+
+@dataclass(frozen=True)
+class PendingJob:
+    job_key: str
+    job_name: str
+    args: list[str | int]
+
+
+class CaseRepository:
+    """All reads and writes of cases, messages and the outbox go through here."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def open_case(self, new: NewCase, job_name: str) -> tuple[Case, PendingJob, bool]:
+        """Insert a case and its first job; a repeated dedupe key returns the existing case."""
+        with self._sessions() as session:
+            case = Case(**new.__dict__)
+            session.add(case)
+            try:
+                session.flush()
+                job = PendingJob(f"{job_name}:{case.id}", job_name, [case.id])
+                session.add(
+                    OutboxEntry(job_key=job.job_key, job_name=job_name, args_json=json.dumps(job.args))
+                )
+                session.commit()
+                return case, job, True
+            except IntegrityError:
+                session.rollback()
+        existing = self.find_by_dedupe_key(new.dedupe_key)
+        if existing is None:  # the conflicting row vanished: a real error, not a duplicate
+            raise LookupError(f"case with dedupe key {new.dedupe_key} conflicted but is missing")
+        return existing, PendingJob(f"{job_name}:{existing.id}", job_name, [existing.id]), False
+
+    def add_message(
+        self, case_id: int, author_id: str, text: str, slack_ts: str, job_name: str
+    ) -> tuple[CaseMessage, PendingJob, bool]:
+        """Record a human message in a case thread with the job that answers it; once per Slack ts."""
+        with self._sessions() as session:
+            message = CaseMessage(case_id=case_id, author_id=author_id, text=text, slack_ts=slack_ts)
+            session.add(message)
+            try:
+                session.flush()
+                job = PendingJob(f"{job_name}:{message.id}", job_name, [case_id, message.id])
+                session.add(
+                    OutboxEntry(job_key=job.job_key, job_name=job_name, args_json=json.dumps(job.args))
+                )
+                session.commit()
+                return message, job, True
+            except IntegrityError:
+                session.rollback()
+            found = session.scalars(
+                select(CaseMessage).where(CaseMessage.case_id == case_id, CaseMessage.slack_ts == slack_ts)
+            ).one()
+            return found, PendingJob(f"{job_name}:{found.id}", job_name, [case_id, found.id]), False
+
+    def find_by_dedupe_key(self, key: str) -> Case | None:
+        """The case a delivery already created, if any."""
+        with self._sessions() as session:
+            return session.scalars(select(Case).where(Case.dedupe_key == key)).first()
+
+    def find_by_thread(self, channel_id: str, thread_ts: str) -> Case | None:
+        """The case whose root message starts this thread."""
+        with self._sessions() as session:
+            return session.scalars(
+                select(Case).where(Case.channel_id == channel_id, Case.root_ts == thread_ts)
+            ).first()
+
+    def get(self, case_id: int) -> Case | None:
+        """A case with its messages loaded."""
+        with self._sessions() as session:
+            return session.scalars(
+                select(Case).where(Case.id == case_id).options(selectinload(Case.messages))
+            ).first()
+
+    def update_case(self, case_id: int, **fields: str | None) -> None:
+        """Set columns on a case (root_ts, progress_ts, status, diagnosis_json…)."""
+        with self._sessions() as session:
+            session.execute(update(Case).where(Case.id == case_id).values(**fields, updated_at=utcnow()))
+            session.commit()
+
+    def add_bot_message(self, case_id: int, author_id: str, text: str, slack_ts: str) -> None:
+        """Record something the bot said in the thread, so the history is complete."""
+        with self._sessions() as session:
+            session.add(
+                CaseMessage(case_id=case_id, author_id=author_id, text=text, slack_ts=slack_ts, from_bot=True)
+            )
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+
+    def set_reply_ts(self, message_id: int, reply_ts: str) -> None:
+        """Remember the bot's answer to a message so a re-run updates it instead of posting again."""
+        with self._sessions() as session:
+            session.execute(update(CaseMessage).where(CaseMessage.id == message_id).values(reply_ts=reply_ts))
+            session.commit()
+
+    def get_message(self, message_id: int) -> CaseMessage | None:
+        """One recorded message."""
+        with self._sessions() as session:
+            return session.get(CaseMessage, message_id)
+
+    def claim_job(self, job_key: str) -> None:
+        """Mark an outbox entry as picked up by a worker."""
+        with self._sessions() as session:
+            session.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.job_key == job_key, OutboxEntry.claimed_at.is_(None))
+                .values(claimed_at=utcnow())
+            )
+            session.commit()
+
+    def unclaimed_jobs(self, older_than: timedelta, limit: int = 100) -> list[PendingJob]:
+        """Outbox entries no worker has picked up within the grace period."""
+        cutoff: datetime = utcnow() - older_than
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(OutboxEntry)
+                .where(OutboxEntry.claimed_at.is_(None), OutboxEntry.created_at <= cutoff)
+                .order_by(OutboxEntry.id)
+                .limit(limit)
+            ).all()
+            return [PendingJob(r.job_key, r.job_name, json.loads(r.args_json)) for r in rows]

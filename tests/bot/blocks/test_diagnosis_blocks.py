@@ -1,0 +1,60 @@
+"""The diagnosis message: everything the engine said, within Slack's limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.blocks.diagnosis import build_diagnosis_blocks
+from engine.models import Category, Diagnosis, Hypothesis, RecommendedAction, RiskLevel, Severity
+from tests.snapshots import assert_matches_snapshot
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+DIAGNOSIS = Diagnosis(
+    summary="Looks like: Container killed for exceeding its memory limit (OOMKilled).",
+    category=Category.RESOURCE_EXHAUSTION,
+    severity=Severity.HIGH,
+    hypotheses=[
+        Hypothesis(
+            cause="Memory limit below the working set",
+            confidence=0.62,
+            evidence=["log shows `OOMKilled`"],
+            checks=["kubectl describe pod <pod> -n <ns>"],
+        ),
+        Hypothesis(
+            cause="Leak introduced by the 14:00 deploy", confidence=0.25, checks=["kubectl rollout history"]
+        ),
+    ],
+    next_steps=["Compare memory before and after the deploy"],
+    recommended_actions=[
+        RecommendedAction(
+            title="Roll back the deploy",
+            command="kubectl rollout undo deploy/checkout",
+            target="deploy/checkout",
+            risk=RiskLevel.MEDIUM,
+            rollback="kubectl rollout undo deploy/checkout",
+        )
+    ],
+    questions=["Did memory use change after the deploy?"],
+)
+
+
+def test_diagnosis_blocks_show_hypotheses_checks_actions_and_questions() -> None:
+    blocks = build_diagnosis_blocks("FM-12", DIAGNOSIS)
+    for block in blocks:
+        block.validate_json()
+    rendered = [b.to_dict() for b in blocks]
+    text = str(rendered)
+
+    assert "62%" in text and "Memory limit below the working set" in text
+    assert "kubectl describe pod" in text
+    assert "medium risk" in text and "Rollback" in text
+    assert "Did memory use change" in text
+    assert_matches_snapshot(SNAPSHOTS, "diagnosis", rendered)
+
+
+def test_huge_evidence_is_trimmed_to_slack_limits() -> None:
+    long = DIAGNOSIS.model_copy(update={"summary": "x" * 5000})
+
+    for block in build_diagnosis_blocks("FM-1", long):
+        block.validate_json()

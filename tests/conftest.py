@@ -1,0 +1,144 @@
+"""Shared fixtures: a real redis-server, a fake Slack Web API, SQL in a temp dir, the real app."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from redis import Redis
+from rq import SimpleWorker
+from rq.serializers import JSONSerializer
+from sqlalchemy import create_engine, text
+from starlette.testclient import TestClient
+
+from bot.app import create_app
+from bot.redis_server import RedisServer, start_redis
+from bot.services import Services, build_services
+from bot.settings import Settings
+from bot.web import create_web_app
+from engine.knowledge.patterns_model import load_patterns
+from engine.offline import OfflineEngine
+from jobs.queue import QUEUE_NAMES
+from jobs.runtime import JobContext, install_context
+from jobs.slack import make_web_client
+from storage.migrate import upgrade
+from tests.fakes.signing import SIGNING_SECRET
+from tests.fakes.slack_api import FakeSlackApi
+
+BOT_TOKEN = "xoxb-test-0000-faultmaven"
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = start_redis(tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    Redis.from_url(redis_server.url).flushall()
+    return redis_server.url
+
+
+@pytest.fixture(scope="session")
+def fake_slack_server() -> Iterator[FakeSlackApi]:
+    api = FakeSlackApi().start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture
+def slack(fake_slack_server: FakeSlackApi) -> FakeSlackApi:
+    fake_slack_server.reset()
+    return fake_slack_server
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'faultmaven.db'}"
+    upgrade(url)
+    return url
+
+
+def _postgres_schema_url(base: str) -> Iterator[str]:
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{base}?options=-csearch_path%3D{schema}"
+    upgrade(url)
+    try:
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The same test on SQLite always and on PostgreSQL when TEST_DATABASE_URL names one."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'faultmaven.db'}"
+        upgrade(url)
+        yield url
+        return
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("no PostgreSQL: set TEST_DATABASE_URL (make test detects a local one)")
+    yield from _postgres_schema_url(base)
+
+
+@pytest.fixture
+def settings(sqlite_url: str, redis_url: str, slack: FakeSlackApi, tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        slack_bot_token=BOT_TOKEN,  # type: ignore[arg-type]
+        slack_signing_secret=SIGNING_SECRET,  # type: ignore[arg-type]
+        slack_api_url=slack.base_url,
+        redis_url=redis_url,
+        database_url=sqlite_url,
+        faultmaven_data_dir=tmp_path,
+    )
+
+
+@pytest.fixture
+def services(settings: Settings) -> Services:
+    return build_services(settings)
+
+
+@pytest.fixture
+def web(settings: Settings, services: Services) -> TestClient:
+    """The real web app (Bolt inside Starlette), driven over ASGI."""
+    return TestClient(create_web_app(services, create_app(settings, services)))
+
+
+@pytest.fixture
+def job_context(services: Services, slack: FakeSlackApi) -> JobContext:
+    context = JobContext(
+        cases=services.cases,
+        slack=make_web_client(BOT_TOKEN, slack.base_url),
+        engine=OfflineEngine(load_patterns()),
+        bot_user_id="U0FMBOT",
+    )
+    install_context(context)
+    return context
+
+
+@pytest.fixture
+def run_jobs(services: Services, job_context: JobContext) -> Callable[[], None]:
+    """Run every queued job through a real RQ worker, in burst mode."""
+
+    def run() -> None:
+        worker = SimpleWorker(
+            [services.queue.queue(name) for name in QUEUE_NAMES],
+            connection=services.redis,
+            serializer=JSONSerializer,
+        )
+        worker.work(burst=True, logging_level="WARNING")
+
+    return run

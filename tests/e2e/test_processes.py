@@ -1,0 +1,126 @@
+"""The real `faultmaven serve` and `faultmaven worker` processes, driven over HTTP as Slack would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.redis_server import RedisServer, free_port
+from tests.conftest import BOT_TOKEN
+from tests.fakes.signing import SIGNING_SECRET, event_body, signed_headers, slash_command_body
+from tests.fakes.slack_api import FakeSlackApi
+from tests.polling import poll_until
+
+pytestmark = pytest.mark.e2e
+
+
+class Stack:
+    def __init__(self, env: dict[str, str], workdir: Path, port: int) -> None:
+        self.env, self.workdir, self.port = env, workdir, port
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, *args: str) -> None:
+        log = (self.workdir / f"{args[0]}.log").open("wb")
+        self.procs.append(
+            subprocess.Popen([sys.executable, "-m", "bot.cli", *args], env=self.env, stdout=log, stderr=log)
+        )
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text(errors="replace") for p in self.workdir.glob("*.log"))
+
+
+@pytest.fixture
+def stack(tmp_path: Path, redis_url: str, slack: FakeSlackApi, redis_server: RedisServer) -> Iterator[Stack]:
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.base_url,
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fm.db'}",
+        "FAULTMAVEN_DATA_DIR": str(tmp_path),
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    running = Stack(env, tmp_path, free_port())
+    yield running
+    running.stop()
+
+
+def healthy(stack: Stack) -> bool:
+    try:
+        return httpx.get(stack.url + "/healthz", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def test_slash_command_to_diagnosis_reply_and_retry_over_real_processes(
+    stack: Stack, slack: FakeSlackApi
+) -> None:
+    stack.start("serve", "--port", str(stack.port))
+    poll_until(lambda: healthy(stack), timeout=30)
+
+    # The worker is not running yet: the case must wait for it, not vanish.
+    body = slash_command_body("help checkout pods OOMKilled since the 14:00 deploy")
+    ack = httpx.post(stack.url + "/slack/events", content=body, headers=signed_headers(body), timeout=5)
+    assert ack.status_code == 200
+    assert ack.json()["text"].startswith("Opening case FM-1…")
+
+    stack.start("worker")
+    root = slack.wait_for_calls("chat.postMessage", 1, timeout=30)[0].params
+    assert "FM-1 · checkout pods OOMKilled" in str(root["blocks"])
+    progress = slack.wait_for_calls("chat.postMessage", 2, timeout=30)[1].params
+    root_ts = progress["thread_ts"]
+    assert "Investigating" in str(progress["blocks"])
+    assert slack.wait_for(lambda: "Diagnosis for FM-1" in str(slack.thread("C111", root_ts)), timeout=30), (
+        stack.logs()
+    )
+
+    def reply(text: str, ts: str, event_id: str, retry: int | None = None) -> None:
+        event = {
+            "type": "message",
+            "channel": "C111",
+            "user": "W222",
+            "text": text,
+            "ts": ts,
+            "thread_ts": root_ts,
+        }
+        payload = event_body(event, event_id)
+        headers = signed_headers(payload, content_type="application/json")
+        if retry is not None:
+            headers["X-Slack-Retry-Num"] = str(retry)
+        assert (
+            httpx.post(stack.url + "/slack/events", content=payload, headers=headers, timeout=5).status_code
+            == 200
+        )
+
+    def answers() -> list[dict[str, object]]:
+        return [m for m in slack.thread("C111", root_ts) if "Updated diagnosis" in str(m["blocks"])]
+
+    reply("describe says Last State: Terminated, Reason: OOMKilled", "1800000001.000100", "Ev1")
+    assert slack.wait_for(lambda: len(answers()) == 1, timeout=30), stack.logs()
+
+    reply("describe says Last State: Terminated, Reason: OOMKilled", "1800000001.000100", "Ev1", retry=1)
+    # A later, distinct reply is answered after anything the retry could have queued (one FIFO queue).
+    reply("memory limit is 512Mi", "1800000002.000100", "Ev2")
+    assert slack.wait_for(lambda: len(answers()) == 2, timeout=30), stack.logs()
+    assert len(answers()) == 2
+    assert len(slack.thread("C111", root_ts)) == 3  # diagnosis + two answers, nothing for the retry

@@ -1,0 +1,1 @@
+"""Stand-ins for services outside our process boundary, served over real HTTP."""

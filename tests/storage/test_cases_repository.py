@@ -1,0 +1,85 @@
+"""The case repository on SQLite, and on PostgreSQL when one answers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import inspect
+
+from storage.cases import CaseRepository, NewCase
+from storage.db import make_engine, make_session_factory
+
+
+def repo(url: str) -> CaseRepository:
+    return CaseRepository(make_session_factory(make_engine(url)))
+
+
+def new_case(key: str = "slash:1") -> NewCase:
+    return NewCase(
+        dedupe_key=key,
+        source="slash",
+        channel_id="C1",
+        title="disk full",
+        description="disk full on db-1",
+        reporter_id="W1",
+        severity="high",
+        status="investigating",
+    )
+
+
+def test_migrations_create_every_table(any_database_url: str) -> None:
+    tables = set(inspect(make_engine(any_database_url)).get_table_names())
+
+    assert {"cases", "case_messages", "outbox", "alembic_version"} <= tables
+
+
+def test_open_case_writes_case_and_outbox_job_together(any_database_url: str) -> None:
+    cases = repo(any_database_url)
+
+    case, job, created = cases.open_case(new_case(), "diagnose_case")
+
+    assert created and case.ref == f"FM-{case.id}"
+    assert (job.job_key, job.args) == (f"diagnose_case:{case.id}", [case.id])
+    assert [j.job_key for j in cases.unclaimed_jobs(timedelta(0))] == [job.job_key]
+
+
+def test_same_dedupe_key_returns_the_existing_case(any_database_url: str) -> None:
+    cases = repo(any_database_url)
+    first, _, _ = cases.open_case(new_case("event:Ev1"), "diagnose_case")
+
+    again, _, created = cases.open_case(new_case("event:Ev1"), "diagnose_case")
+
+    assert not created and again.id == first.id
+    assert len(cases.unclaimed_jobs(timedelta(0))) == 1
+
+
+def test_message_is_recorded_once_per_slack_ts(any_database_url: str) -> None:
+    cases = repo(any_database_url)
+    case, _, _ = cases.open_case(new_case(), "diagnose_case")
+
+    _, _, first = cases.add_message(case.id, "W2", "still broken", "1.1", "answer_in_thread")
+    _, _, second = cases.add_message(case.id, "W2", "still broken", "1.1", "answer_in_thread")
+
+    loaded = cases.get(case.id)
+    assert (first, second) == (True, False)
+    assert loaded is not None and [m.text for m in loaded.messages] == ["still broken"]
+
+
+def test_claimed_jobs_are_not_swept_again(any_database_url: str) -> None:
+    cases = repo(any_database_url)
+    _, job, _ = cases.open_case(new_case(), "diagnose_case")
+
+    cases.claim_job(job.job_key)
+
+    assert cases.unclaimed_jobs(timedelta(0)) == []
+
+
+def test_thread_lookup_finds_case_by_root_ts(any_database_url: str) -> None:
+    cases = repo(any_database_url)
+    case, _, _ = cases.open_case(new_case(), "diagnose_case")
+    cases.update_case(case.id, root_ts="1700.1")
+
+    found = cases.find_by_thread("C1", "1700.1")
+
+    assert found is not None and found.id == case.id
+    assert cases.find_by_thread("C2", "1700.1") is None

@@ -1,0 +1,24 @@
+"""The Slack app manifest asks for what the code uses."""
+
+from pathlib import Path
+
+import yaml
+
+MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[1] / "slack-app-manifest.yml").read_text())
+
+
+def test_manifest_routes_everything_to_one_request_url() -> None:
+    settings = MANIFEST["settings"]
+    command_url = MANIFEST["features"]["slash_commands"][0]["url"]
+
+    assert command_url.endswith("/slack/events")
+    assert settings["event_subscriptions"]["request_url"] == command_url
+    assert settings["interactivity"]["request_url"] == command_url
+
+
+def test_manifest_subscribes_to_the_events_the_handlers_listen_for() -> None:
+    events = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
+    scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+
+    assert {"app_mention", "message.channels"} <= events
+    assert {"commands", "chat:write", "app_mentions:read", "channels:history"} <= scopes
