@@ -11,8 +11,8 @@ from redis import Redis
 from rq import Queue
 from rq.serializers import JSONSerializer
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_sdk import WebClient
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -44,4 +44,6 @@ def build() -> Starlette:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
-    uvicorn.run(build(), host="127.0.0.1", port=parser.parse_args().port, log_level="warning", access_log=False)
+    uvicorn.run(
+        build(), host="127.0.0.1", port=parser.parse_args().port, log_level="warning", access_log=False
+    )

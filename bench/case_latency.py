@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import time
 
 import httpx
 
-from bench.harness import environment, port, rss_mib, start, stop, summary, wait_healthy
+from bench.harness import Env, environment, port, rss_mib, start, stop, summary, wait_healthy
 from tests.fakes.signing import signed_headers, slash_command_body
 
 CASES = 100
@@ -16,6 +17,11 @@ REPORTS = [
     "x509: certificate has expired for api.internal",
     "nginx returns 504 gateway timeout on /api/search",
 ]
+
+
+def diagnosed(env: Env, marker: str) -> bool:
+    """Whether the fake Slack holds a message whose blocks carry the marker."""
+    return any(marker in str(m.get("blocks")) for m in env.slack.messages.values())
 
 
 def main() -> None:
@@ -31,12 +37,11 @@ def main() -> None:
                 for n in range(1, CASES + 1):
                     body = slash_command_body(f"help {REPORTS[n % len(REPORTS)]}", trigger_id=f"case.{n}")
                     started = time.perf_counter()
-                    assert client.post(url + "/slack/events", content=body, headers=signed_headers(body)).is_success
+                    assert client.post(
+                        url + "/slack/events", content=body, headers=signed_headers(body)
+                    ).is_success
                     marker = f"Diagnosis for FM-{n}*"
-                    done = env.slack.wait_for(
-                        lambda marker=marker: any(marker in str(m.get("blocks")) for m in env.slack.messages.values()),
-                        timeout=30,
-                    )
+                    done = env.slack.wait_for(functools.partial(diagnosed, env, marker), timeout=30)
                     assert done, f"case {n} not diagnosed"
                     latencies.append((time.perf_counter() - started) * 1000)
             print(f"slash command -> diagnosis in thread, offline engine, {CASES} cases")

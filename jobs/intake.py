@@ -94,7 +94,7 @@ class Intake:
 
     def _enqueue(self, job: PendingJob) -> bool:
         try:
-            self.queue.enqueue(job)
+            self.queue.enqueue(job, fresh=True)
         except RedisError:
             # The outbox row is already committed; the worker's sweeper will enqueue it.
             log.warning("redis unavailable, job left in outbox", extra={"job_key": job.job_key})

@@ -49,15 +49,19 @@ class JobQueue:
         """One of the named queues."""
         return self._queues[name]
 
-    def enqueue(self, job: PendingJob) -> bool:
-        """Put a job on its queue; False when an identical job is already queued or kept."""
+    def enqueue(self, job: PendingJob, fresh: bool = False) -> bool:
+        """Put a job on its queue; False when an identical job is already queued or kept.
+
+        `fresh` skips RQ's uniqueness script for a job whose outbox row was created just now
+        (its id cannot exist yet); this keeps the handler's ack path to one plain enqueue.
+        """
         spec = JOBS[job.job_name]
         try:
             self._queues[spec.queue].enqueue(
                 spec.func,
                 *job.args,
                 job_id=job.job_key.replace(":", "-"),
-                unique=True,
+                unique=not fresh,
                 job_timeout=spec.timeout,
                 retry=Retry(max=3, interval=[2, 10, 30]),
                 result_ttl=3600,

@@ -6,11 +6,16 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from storage.models import Case, CaseMessage, OutboxEntry, utcnow
+
+# Built once: constructing statements per call costs more than SQLite's insert itself.
+_CASES = Case.metadata.tables["cases"]
+_INSERT_CASE = insert(_CASES).returning(_CASES.c.id)
+_INSERT_OUTBOX = insert(Case.metadata.tables["outbox"])
 
 
 @dataclass(frozen=True)
@@ -42,17 +47,25 @@ class CaseRepository:
 
     def open_case(self, new: NewCase, job_name: str) -> tuple[Case, PendingJob, bool]:
         """Insert a case and its first job; a repeated dedupe key returns the existing case."""
+        # Core inserts, not the ORM unit of work: this runs inside Slack's 3-second ack window.
         with self._sessions() as session:
-            case = Case(**new.__dict__)
-            session.add(case)
             try:
-                session.flush()
-                job = PendingJob(f"{job_name}:{case.id}", job_name, [case.id])
-                session.add(
-                    OutboxEntry(job_key=job.job_key, job_name=job_name, args_json=json.dumps(job.args))
+                now = utcnow()
+                values = {**new.__dict__, "created_at": now, "updated_at": now}
+                conn = session.connection()
+                case_id = conn.execute(_INSERT_CASE, values).scalar_one()
+                job = PendingJob(f"{job_name}:{case_id}", job_name, [case_id])
+                conn.execute(
+                    _INSERT_OUTBOX,
+                    {
+                        "job_key": job.job_key,
+                        "job_name": job_name,
+                        "args_json": json.dumps(job.args),
+                        "created_at": now,
+                    },
                 )
                 session.commit()
-                return case, job, True
+                return Case(id=case_id, **values), job, True
             except IntegrityError:
                 session.rollback()
         existing = self.find_by_dedupe_key(new.dedupe_key)
