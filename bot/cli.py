@@ -41,7 +41,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         SocketModeHandler(bolt, settings.slack_app_token.get_secret_value()).connect()  # type: ignore[no-untyped-call]
         print("connected to Slack over Socket Mode", file=sys.stderr)
     web = create_web_app(services, None if args.socket_mode else bolt)
-    uvicorn.run(web, host=args.host, port=args.port, log_level="warning", access_log=False)
+    uvicorn.run(web, host=args.host, port=args.port, log_level="warning", access_log=False, lifespan="off")
     return 0
 
 

@@ -24,3 +24,5 @@ def configure_logging(level: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(KeyValueFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    # Migrations run at every start; their step-by-step INFO lines are noise.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
