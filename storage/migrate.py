@@ -19,5 +19,9 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str) -> None:
-    """Bring the schema to the newest revision."""
-    command.upgrade(alembic_config(database_url), "head")
+    """Bring the schema to the newest revision of every branch.
+
+    Features add their tables as independent branches off the base revision ("heads"), so parallel
+    work never fights over one linear chain.
+    """
+    command.upgrade(alembic_config(database_url), "heads")
