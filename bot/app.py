@@ -9,8 +9,11 @@ from slack_bolt import App, BoltResponse
 
 from bot.services import Services
 from bot.settings import Settings
-from handlers import commands, events, views
+from handlers import actions, commands, events, views
+from jobs.runbook_requests import RunbookRequests
 from jobs.slack import make_web_client
+from storage.db import make_session_factory
+from storage.runbooks import RunbookRepository
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +29,10 @@ def create_app(settings: Settings, services: Services) -> App:
         # Thin handlers ack in well under a millisecond; this avoids Bolt's ~10 ms ack polling.
         process_before_response=True,
     )
-    commands.register(app, services.intake, settings.slack_command)
-    events.register(app, services.intake)
+    runbooks = RunbookRequests(services.queue, RunbookRepository(make_session_factory(services.db)))
+    commands.register(app, services.intake, settings.slack_command, runbooks)
+    actions.register(app, runbooks)
+    events.register(app, services.intake, services.incidents)
     views.register(app, services.intake)
 
     @app.error

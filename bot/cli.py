@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bot.cli_eval import add_eval_parser
+from bot.cli_runbooks import add_runbook_commands
 from bot.logs import configure_logging
 from bot.settings import Settings, get_settings
 from engine.errors import ConfigurationError
@@ -28,6 +30,13 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     upgrade(settings.resolved_database_url)
     services = build_services(settings)
+    playground = None
+    if args.playground:
+        from bot.playground.launch import require_loopback, start_playground
+
+        require_loopback(args.host)
+        # Before Bolt: creating the app checks the bot token against SLACK_API_URL.
+        playground = start_playground(settings, args.port)
     if args.setup_mode and not settings.slack_configured:
         print(SETUP_HINT, file=sys.stderr)
         bolt = None
@@ -41,17 +50,24 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         SocketModeHandler(bolt, settings.slack_app_token.get_secret_value()).connect()  # type: ignore[no-untyped-call]
         print("connected to Slack over Socket Mode", file=sys.stderr)
     web = create_web_app(services, None if args.socket_mode else bolt)
+    if playground is not None:
+        from bot.playground.launch import install_playground
+
+        install_playground(web, playground)
     uvicorn.run(web, host=args.host, port=args.port, log_level="warning", access_log=False, lifespan="off")
     return 0
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli_runbooks import load_runbook_library
+    from bot.engines import build_diagnosis_engine
+    from bot.incidents import build_incident_runtime
     from bot.services import build_services
-    from engine.knowledge.patterns_model import load_patterns
-    from engine.offline import OfflineEngine
     from jobs.runtime import JobContext
     from jobs.slack import make_web_client
     from jobs.worker import run_worker
+    from storage.db import make_session_factory
+    from storage.llm_usage import LlmUsageRepository
     from storage.migrate import upgrade
 
     upgrade(settings.resolved_database_url)
@@ -62,7 +78,11 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     context = JobContext(
         cases=services.cases,
         slack=make_web_client(token, settings.slack_api_url),
-        engine=OfflineEngine(load_patterns()),
+        incidents=build_incident_runtime(settings, services.db, services.queue),
+        engine=build_diagnosis_engine(settings),
+        llm_usage=LlmUsageRepository(make_session_factory(services.db)),
+        runbooks=load_runbook_library(settings, services.db),
+        runbook_min_similarity=settings.runbook_suggest_min_similarity,
     )
     run_worker(context, services.queue, burst=args.burst)
     return 0
@@ -71,7 +91,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     from bot.up import run_everything
 
-    return run_everything(settings, host=args.host, port=args.port)
+    return run_everything(settings, host=args.host, port=args.port, playground=args.playground)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--socket-mode", action="store_true", help="connect over Socket Mode (needs SLACK_APP_TOKEN)"
     )
     serve.add_argument("--setup-mode", action="store_true", help="start even without Slack settings")
+    serve.add_argument(
+        "--playground", action="store_true", help="serve the local playground (loopback only; see README)"
+    )
     serve.set_defaults(func=cmd_serve)
     worker = sub.add_parser("worker", help="an RQ worker with scheduler on queues high, default, low")
     worker.add_argument("--burst", action="store_true", help="exit when the queues are empty")
@@ -92,9 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
     up = sub.add_parser("up", help="Redis (if REDIS_URL is unset), migrations, web and worker in one command")
     up.add_argument("--host", default="127.0.0.1")
     up.add_argument("--port", type=int, default=3000)
+    up.add_argument(
+        "--playground", action="store_true", help="the local playground even when Slack tokens are set"
+    )
     up.set_defaults(func=cmd_up)
     migrate = sub.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(func=cmd_migrate)
+    add_runbook_commands(sub)
+    add_eval_parser(sub)
     return parser
 
 

@@ -16,6 +16,13 @@ class Ids(StrEnum):
     REPORT_SEVERITY_INPUT = "fm_severity_select"
     # Case messages.
     CASE_ROOT_FIELDS = "fm_case_fields"
+    CASE_LINKS = "fm_case_links"
     DIAGNOSIS_SUMMARY = "fm_diagnosis_summary"
     PROGRESS = "fm_progress"
     OPEN_REPORT_BUTTON = "fm_open_report"
+    # Runbooks.
+    RUNBOOK_SUGGESTIONS = "fm_runbook_suggestions"
+    RUNBOOK_RESULTS = "fm_runbook_results"
+    RUNBOOK_SHARE_BUTTON = "fm_runbook_share"
+    RUNBOOK_VIEW_BUTTON = "fm_runbook_view"
+    RUNBOOK_MODAL = "fm_runbook_view_modal"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import sys
 
+from engine.redaction import RedactingFilter
+
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
 
@@ -23,6 +25,8 @@ def configure_logging(level: str) -> None:
     """One handler on stderr for the whole process."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(KeyValueFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    # Pasted logs and errors can carry tokens; nothing reaches stderr unredacted.
+    handler.addFilter(RedactingFilter())
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
     # Migrations run at every start; their step-by-step INFO lines are noise.
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from redis import Redis
 from sqlalchemy import Engine
 
+from bot.incidents import webhook_auth
 from bot.settings import Settings
+from handlers.webhooks import WebhookAuth
+from jobs.incident_intake import IncidentIntake
 from jobs.intake import Intake
 from jobs.queue import JobQueue, redis_connection
 from storage.cases import CaseRepository
 from storage.db import make_engine, make_session_factory
+from storage.incidents import IncidentRepository
 
 
 @dataclass
@@ -21,6 +25,8 @@ class Services:
     redis: Redis
     queue: JobQueue
     intake: Intake
+    incidents: IncidentIntake | None = None
+    webhook_auth: WebhookAuth = field(default_factory=WebhookAuth)
 
 
 def build_services(settings: Settings) -> Services:
@@ -29,4 +35,7 @@ def build_services(settings: Settings) -> Services:
     cases = CaseRepository(make_session_factory(db))
     redis = redis_connection(settings.resolved_redis_url)
     queue = JobQueue(redis)
-    return Services(db=db, cases=cases, redis=redis, queue=queue, intake=Intake(cases, queue))
+    services = Services(db=db, cases=cases, redis=redis, queue=queue, intake=Intake(cases, queue))
+    services.incidents = IncidentIntake(IncidentRepository(make_session_factory(db)), queue)
+    services.webhook_auth = webhook_auth(settings)
+    return services

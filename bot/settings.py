@@ -5,10 +5,12 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.errors import ConfigurationError
+from jobs.incident_routing import RouteRule, parse_routes
+from jobs.pagerduty import DEFAULT_PAGERDUTY_API_URL
 
 _PLACEHOLDERS = ("changeme", "change-me", "your-", "your_", "<", "xxx", "todo", "placeholder")
 
@@ -37,7 +39,60 @@ class Settings(BaseSettings):
     faultmaven_data_dir: Path = Path("./var")
     anthropic_api_key: SecretStr | None = None
     anthropic_base_url: str | None = None
+    # Fast model: short follow-ups and triage; strong model: the full diagnosis of a new case.
+    anthropic_fast_model: str = "claude-haiku-4-5"
+    anthropic_strong_model: str = "claude-sonnet-4-6"
+    anthropic_timeout_seconds: float = Field(default=30.0, gt=0)
+    # SDK-level retries for 429/5xx/529 (honouring retry-after) before our fallback chain takes over.
+    anthropic_max_retries: int = Field(default=2, ge=0, le=10)
+    # Consecutive API failures that open the circuit breaker, and how long it stays open.
+    anthropic_breaker_failures: int = Field(default=3, ge=1)
+    anthropic_breaker_reset_seconds: float = Field(default=60.0, gt=0)
+    # Runbooks: the embedding model ("minilm-int8", or "none" for keyword-only search), an optional
+    # path to its file (checked against the pinned sha256), a Chroma server (else embedded under the
+    # data dir), the shipped library folder, and how similar a runbook must be to be suggested.
+    faultmaven_embedding: str = "minilm-int8"
+    faultmaven_embedding_model_path: Path | None = None
+    chroma_url: str | None = None
+    faultmaven_runbooks_dir: Path | None = None
+    runbook_suggest_min_similarity: float = Field(default=0.35, ge=0.0, le=1.0)
     log_level: str = "INFO"
+    # Incidents (PagerDuty V3 and Alertmanager webhooks open cases; see README "Incidents").
+    pagerduty_webhook_secret: SecretStr | None = None  # comma-separated: old,new during rotation
+    alertmanager_token: SecretStr | None = None
+    pagerduty_api_token: SecretStr | None = None
+    pagerduty_api_url: str = DEFAULT_PAGERDUTY_API_URL
+    pagerduty_from_email: str | None = None
+    faultmaven_incident_channel: str | None = None
+    faultmaven_incident_routes: str = ""  # "service=Checkout:C0CHECKOUT, namespace=shop:C0SHOP"
+    faultmaven_incident_debounce_seconds: float = Field(default=2.0, ge=0)
+    faultmaven_channel_message_interval: float = Field(default=1.0, ge=0)
+
+    @field_validator("pagerduty_webhook_secret", "alertmanager_token", "pagerduty_api_token")
+    @classmethod
+    def _reject_incident_placeholders(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            return None
+        if value is not None and _is_placeholder(value.get_secret_value()):
+            raise ValueError("looks like a placeholder, not a real secret; set the real value or unset it")
+        return value
+
+    @field_validator("faultmaven_incident_routes")
+    @classmethod
+    def _routes_parse(cls, value: str) -> str:
+        parse_routes(value)
+        return value
+
+    @property
+    def pagerduty_webhook_secrets(self) -> tuple[str, ...]:
+        """Every configured PagerDuty signing secret (several while rotating)."""
+        raw = self.pagerduty_webhook_secret.get_secret_value() if self.pagerduty_webhook_secret else ""
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+    @property
+    def incident_routes(self) -> list[RouteRule]:
+        """FAULTMAVEN_INCIDENT_ROUTES, parsed."""
+        return parse_routes(self.faultmaven_incident_routes)
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "anthropic_api_key")
     @classmethod

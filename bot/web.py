@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.services import Services
+from handlers import webhooks
 from storage.db import ping
 
 SETUP_HINT = (
@@ -58,5 +59,6 @@ def create_web_app(services: Services, bolt: App | None) -> Starlette:
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/", index, methods=["GET"]),
+            *(webhooks.routes(services.incidents, services.webhook_auth) if services.incidents else []),
         ]
     )

@@ -61,18 +61,43 @@ class RecommendedAction(BaseModel):
     rollback: str = ""
 
 
+class LlmCall(BaseModel):
+    """One request to an LLM made while producing a diagnosis: what it cost and how it ended."""
+
+    model: str
+    purpose: str
+    outcome: str = "ok"  # ok | malformed | error
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_input_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_ms: int = 0
+
+
 class Diagnosis(BaseModel):
     """What an engine concluded about a case at one turn of the conversation."""
 
     summary: str
     category: Category = Category.UNKNOWN
+    # Ranked candidate categories, best first (`category` is the first); lets an eval score top-3.
+    categories: list[Category] = Field(default_factory=list)
     severity: Severity = Severity.MEDIUM
     hypotheses: list[Hypothesis] = Field(default_factory=list, max_length=5)
     next_steps: list[str] = Field(default_factory=list)
     recommended_actions: list[RecommendedAction] = Field(default_factory=list)
     questions: list[str] = Field(default_factory=list)
+    # What moved since the previous turn's diagnosis, so a follow-up need not repeat everything.
+    changes: list[str] = Field(default_factory=list)
     engine: str = "offline"
     model: str | None = None
+    # Shown to the team when the answer is degraded (e.g. Claude down, offline engine answered).
+    note: str | None = None
+    llm_calls: list[LlmCall] = Field(default_factory=list)
+
+    def ranked_categories(self) -> list[Category]:
+        """`categories` with `category` guaranteed first and no duplicates."""
+        return list(dict.fromkeys([self.category, *self.categories]))
 
 
 class Turn(BaseModel):

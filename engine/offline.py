@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from engine.changes import describe_changes
+from engine.evidence import Fact, extract_facts
 from engine.knowledge.patterns_model import FailurePattern
+from engine.lexical import LexicalIndex
 from engine.models import (
     CaseContext,
     Category,
@@ -22,6 +25,11 @@ KEYWORD_WEIGHT = 1.0
 # Score at which we treat a pattern as a confident match; below it confidence shrinks.
 CONFIDENT_SCORE = 6.0
 MIN_SCORE = 1.0
+# A fact extracted from a log (exit code 137, x509, ECONNREFUSED) points at a category, not a
+# pattern: it lifts every pattern of that category, most for the category it points at first.
+FACT_WEIGHT = 2.0
+# Prose similarity (0..1) is the weakest signal: a cosine of 0.3 is worth about one keyword.
+LEXICAL_WEIGHT = 4.0
 
 _URGENT_WORDS = re.compile(r"\b(outage|down|all users|customers|production|prod|sev ?1|p1|data loss)\b", re.I)
 
@@ -38,17 +46,41 @@ class PatternMatch:
         return min(1.0, self.score / CONFIDENT_SCORE)
 
 
+_KEYWORD_REGEX: dict[str, re.Pattern[str]] = {}
+
+
 def _contains_phrase(text: str, phrase: str) -> bool:
-    return re.search(r"(?<![\w-])" + re.escape(phrase.lower()) + r"(?![\w-])", text) is not None
+    # Compiled once per phrase: re's own cache is too small for ~1,000 knowledge-base keywords.
+    regex = _KEYWORD_REGEX.get(phrase)
+    if regex is None:
+        regex = re.compile(r"(?<![\w-])" + re.escape(phrase.lower()) + r"(?![\w-])")
+        _KEYWORD_REGEX[phrase] = regex
+    return regex.search(text) is not None
 
 
-def match_patterns(text: str, patterns: list[FailurePattern]) -> list[PatternMatch]:
-    """Score every pattern against the text, best first, dropping non-matches."""
+def _fact_bonus(pattern: FailurePattern, facts: list[Fact]) -> tuple[float, list[str]]:
+    score, evidence = 0.0, []
+    for fact in facts:
+        if pattern.category in fact.categories:
+            first = fact.categories[0] == pattern.category
+            score += FACT_WEIGHT if first else FACT_WEIGHT / 2
+            evidence.append(f"log shows {fact.label}")
+    return score, evidence
+
+
+def match_patterns(
+    text: str,
+    patterns: list[FailurePattern],
+    facts: list[Fact] | None = None,
+    similarities: dict[str, float] | None = None,
+    min_score: float = MIN_SCORE,
+) -> list[PatternMatch]:
+    """Score every pattern against the text (facts, prose similarity), best first, dropping non-matches."""
     lowered = text.lower()
     matches = []
     for pattern in patterns:
-        evidence: list[str] = []
-        score = 0.0
+        score, evidence = _fact_bonus(pattern, facts or [])
+        score += LEXICAL_WEIGHT * (similarities or {}).get(pattern.id, 0.0)
         for signal in pattern.compiled_signals:
             found = signal.search(text)
             if found:
@@ -59,7 +91,7 @@ def match_patterns(text: str, patterns: list[FailurePattern]) -> list[PatternMat
                 # Multi-word phrases are more specific than single words.
                 score += KEYWORD_WEIGHT * (1.5 if " " in keyword else 1.0)
                 evidence.append(f"report mentions “{keyword}”")
-        if score >= MIN_SCORE:
+        if score >= min_score and score > 0:
             matches.append(PatternMatch(pattern, score, evidence))
     matches.sort(key=lambda m: (-m.score, m.pattern.id))
     return matches
@@ -79,13 +111,27 @@ class OfflineEngine:
 
     def __init__(self, patterns: list[FailurePattern]) -> None:
         self._patterns = patterns
+        self._lexical = LexicalIndex(patterns)
 
     def diagnose(self, case: CaseContext) -> Diagnosis:
         """Rank known failure patterns against the case's evidence and explain the best ones."""
         text = case.evidence_text()
-        matches = match_patterns(text, self._patterns)
+        candidates = match_patterns(
+            text, self._patterns, extract_facts(text), self._lexical.similarities(text), min_score=0.0
+        )
+        matches = [m for m in candidates if m.score >= MIN_SCORE]
         if not matches:
-            return self._unknown(case, text)
+            # Too weak to name a category, but the faint candidates are still worth ranking.
+            guesses = list(dict.fromkeys(m.pattern.category for m in candidates))[:2]
+            unknown = self._unknown(case, text)
+            return unknown.model_copy(update={"categories": [Category.UNKNOWN, *guesses]})
+        diagnosis = self._from_matches(text, matches)
+        # Weak candidates still rank the runner-up categories (for top-3 and the model's routing).
+        ranked = list(dict.fromkeys(m.pattern.category for m in candidates))[:3]
+        diagnosis = diagnosis.model_copy(update={"categories": ranked})
+        return diagnosis.model_copy(update={"changes": describe_changes(case.previous, diagnosis)})
+
+    def _from_matches(self, text: str, matches: list[PatternMatch]) -> Diagnosis:
         top = matches[0]
         hypotheses = [
             Hypothesis(
@@ -114,6 +160,7 @@ class OfflineEngine:
         return Diagnosis(
             summary=f"Looks like: {top.pattern.title}.",
             category=top.pattern.category,
+            categories=list(dict.fromkeys(m.pattern.category for m in matches))[:3],
             severity=_guess_severity(text, top),
             hypotheses=hypotheses[:3],
             next_steps=list(dict.fromkeys(checks))[:4],

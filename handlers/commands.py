@@ -11,7 +11,10 @@ from slack_sdk import WebClient
 from bot.blocks.report import build_report_modal, build_usage_blocks, usage_text
 from engine.errors import FaultMavenError
 from handlers.payloads import SlashCommand
+from handlers.runbook_commands import SUBCOMMANDS as RUNBOOK_SUBCOMMANDS
+from handlers.runbook_commands import handle_runbook_command
 from jobs.intake import Intake, IntakeResult, NewCaseRequest
+from jobs.runbook_requests import RunbookRequests
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +31,7 @@ def opening_text(result: IntakeResult) -> str:
     return f"Opening case {result.case_ref}… the diagnosis will appear in its thread."
 
 
-def register(app: App, intake: Intake, command: str) -> None:
+def register(app: App, intake: Intake, command: str, runbooks: RunbookRequests | None = None) -> None:
     """Attach the slash command listener."""
 
     @app.command(command)
@@ -40,6 +43,9 @@ def register(app: App, intake: Intake, command: str) -> None:
             ack()
             # trigger_id lives 3 s: the modal must open here, not in a job.
             client.views_open(trigger_id=cmd.trigger_id, view=build_report_modal(cmd.channel_id))
+            return
+        if runbooks is not None and cmd.subcommand in RUNBOOK_SUBCOMMANDS:
+            handle_runbook_command(ack, cmd, runbooks, client)
             return
         if cmd.subcommand != "help":
             ack(

@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.report import usage_text
 from handlers.payloads import MessageEvent
+from jobs.incident_intake import IncidentIntake
 from jobs.intake import Intake, NewCaseRequest
 
 log = logging.getLogger(__name__)
 
 
-def register(app: App, intake: Intake) -> None:
-    """Attach event listeners."""
+_RESOLVE = re.compile(r"^resolved?\b[\s:,.-]*(?P<summary>.*)$", re.I | re.S)
+
+
+def resolve_summary(words: str) -> str | None:
+    """For `resolve <root cause and fix>` the summary ('' when none was given); None otherwise."""
+    match = _RESOLVE.match(words.strip())
+    return match.group("summary").strip() if match else None
+
+
+def register(app: App, intake: Intake, resolutions: IncidentIntake | None = None) -> None:
+    """Attach event listeners; `@FaultMaven resolve …` in a case thread resolves it via `resolutions`."""
 
     @app.event("app_mention")
     def handle_mention_event(ack: Ack, event: dict[str, Any], client: WebClient) -> None:
@@ -28,6 +39,10 @@ def register(app: App, intake: Intake) -> None:
             intake.find_case_for_thread(message.channel, message.thread_ts) if message.thread_ts else None
         )
         if case_id is not None:
+            summary = resolve_summary(message.words)
+            if resolutions is not None and summary is not None:
+                resolutions.resolve_from_slack(case_id, message.user, summary, message.ts)
+                return
             intake.record_reply(case_id, message.user, message.words, message.ts)
             return
         if not message.words:
@@ -45,11 +60,16 @@ def register(app: App, intake: Intake) -> None:
         )
 
     @app.event("message")
-    def handle_message_event(ack: Ack, event: dict[str, Any]) -> None:
+    def handle_message_event(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
         ack()
         message = MessageEvent.model_validate(event)
         if not message.thread_ts or not message.from_a_person or message.user is None or not message.words:
             return
+        addressed = bool(context.bot_user_id) and message.text.lstrip().startswith(
+            f"<@{context.bot_user_id}>"
+        )
+        if resolutions is not None and addressed and resolve_summary(message.words) is not None:
+            return  # `@FaultMaven resolve …`: the app_mention delivery of this message handles it
         case_id = intake.find_case_for_thread(message.channel, message.thread_ts)
         if case_id is not None:
             # A mention in a case thread also arrives as app_mention; the message ts dedupes the two.

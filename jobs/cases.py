@@ -8,7 +8,9 @@ from typing import Any
 from bot.blocks.case import CaseCard, build_case_root_blocks, build_progress_blocks, case_root_text
 from bot.blocks.diagnosis import build_diagnosis_blocks, diagnosis_text
 from engine.models import CaseContext, Diagnosis, Severity, Turn
+from jobs.runbooks import post_suggestions
 from jobs.runtime import JobContext, current_context
+from jobs.usage import record_llm_usage
 from storage.models import Case
 
 log = logging.getLogger(__name__)
@@ -85,6 +87,7 @@ def diagnose_case(case_id: int) -> dict[str, Any]:
         blocks=build_progress_blocks("matching known failure patterns"),
     )
     diagnosis = ctx.engine.diagnose(case_context(case))
+    record_llm_usage(ctx, case.id, f"diagnose_case:{case_id}", diagnosis)
     ctx.slack.chat_update(
         channel=case.channel_id,
         ts=progress_ts,
@@ -102,8 +105,9 @@ def diagnose_case(case_id: int) -> dict[str, Any]:
             text=case_root_text(card),
             blocks=build_case_root_blocks(card),
         )
+    runbooks = post_suggestions(ctx, case, root_ts)
     log.info("case diagnosed", extra={"case": case.ref, "category": diagnosis.category.value})
-    return {"case": case.ref, "root_ts": root_ts, "category": diagnosis.category.value}
+    return {"case": case.ref, "root_ts": root_ts, "category": diagnosis.category.value, "runbooks": runbooks}
 
 
 def answer_in_thread(case_id: int, message_id: int) -> dict[str, Any]:
@@ -118,6 +122,7 @@ def answer_in_thread(case_id: int, message_id: int) -> dict[str, Any]:
         )
         return {"status": "missing", "case_id": case_id}
     diagnosis = ctx.engine.diagnose(case_context(case, up_to_message_id=message_id))
+    record_llm_usage(ctx, case.id, f"answer_in_thread:{message_id}", diagnosis)
     blocks = build_diagnosis_blocks(case.ref, diagnosis, heading="Updated diagnosis")
     text = diagnosis_text(case.ref, diagnosis)
     if message.reply_ts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from redis import Redis
 from rq import Queue, Retry
@@ -26,8 +27,16 @@ class JobSpec:
 
 # Job name (as stored in the outbox) -> what to run and where.
 JOBS: dict[str, JobSpec] = {
+    "suggest_runbooks": JobSpec("jobs.runbooks.suggest_runbooks", "default", 60),
+    "search_runbooks": JobSpec("jobs.runbooks.search_runbooks", "high", 30),
+    "share_runbook": JobSpec("jobs.runbooks.share_runbook", "high", 30),
     "diagnose_case": JobSpec("jobs.cases.diagnose_case", "high", 120),
     "answer_in_thread": JobSpec("jobs.cases.answer_in_thread", "high", 120),
+    # Incidents: events are processed before the (coalescing) thread syncs that follow them.
+    "process_incident_event": JobSpec("jobs.incidents.process_incident_event", "default", 180),
+    "sync_incident_thread": JobSpec("jobs.incidents.sync_incident_thread", "low", 60),
+    "resolve_case": JobSpec("jobs.resolutions.resolve_case", "high", 60),
+    "sync_pagerduty_resolution": JobSpec("jobs.resolutions.sync_pagerduty_resolution", "default", 60),
 }
 
 
@@ -69,5 +78,25 @@ class JobQueue:
             )
         except DuplicateJobError:
             log.debug("job already queued", extra={"job_key": job.job_key})
+            return False
+        return True
+
+    def enqueue_later(self, job: PendingJob, at: datetime) -> bool:
+        """Schedule a job for `at` (the worker's scheduler moves it to its queue); False if the id exists."""
+        spec = JOBS[job.job_name]
+        queue = self._queues[spec.queue]
+        rq_job = queue.create_job(
+            spec.func,
+            args=job.args,
+            job_id=job.job_key.replace(":", "-"),
+            timeout=spec.timeout,
+            retry=Retry(max=3, interval=[2, 10, 30]),
+            result_ttl=3600,
+            failure_ttl=7 * 24 * 3600,
+        )
+        try:
+            queue.schedule_job(rq_job, at, unique=True)
+        except DuplicateJobError:
+            log.debug("job already scheduled", extra={"job_key": job.job_key})
             return False
         return True

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 
 from engine.ports import DiagnosisEngine
+from jobs.incident_runtime import IncidentRuntime
+from jobs.runbook_library import RunbookLibrary
 from storage.cases import CaseRepository
+from storage.llm_usage import LlmUsageRepository
 
 
 @dataclass
@@ -16,6 +19,11 @@ class JobContext:
     slack: WebClient
     engine: DiagnosisEngine
     bot_user_id: str = "FaultMaven"
+    incidents: IncidentRuntime | None = None
+    llm_usage: LlmUsageRepository | None = None
+    runbooks: RunbookLibrary | None = None
+    # Cosine similarity a runbook needs before it is suggested on a new case.
+    runbook_min_similarity: float = 0.35
 
 
 _context: JobContext | None = None

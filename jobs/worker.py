@@ -26,10 +26,10 @@ class OutboxSweeper(threading.Thread):
         super().__init__(name="outbox-sweeper", daemon=True)
         self._context = context
         self._queue = queue
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.wait(SWEEP_EVERY_SECONDS):
+        while not self._halt.wait(SWEEP_EVERY_SECONDS):
             self.sweep_once()
 
     def sweep_once(self) -> int:
@@ -41,7 +41,7 @@ class OutboxSweeper(threading.Thread):
             return 0
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
 
 
 def run_worker(context: JobContext, queue: JobQueue, burst: bool = False) -> bool:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Any fixed number: all FaultMaven processes agree on it to serialise schema changes.
+_PG_MIGRATION_LOCK = 4_242_001
 
 
 def alembic_config(database_url: str) -> Config:
@@ -18,10 +25,37 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
+@contextmanager
+def _migration_lock(database_url: str) -> Iterator[None]:
+    """Web and worker start together (Procfile): only one may migrate at a time."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        lock_path = Path(f"{url.database}.migrate.lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with lock_path.open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+        return
+    if url.get_backend_name() == "postgresql":
+        engine = create_engine(database_url)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_MIGRATION_LOCK})
+        finally:
+            engine.dispose()
+        return
+    yield
+
+
 def upgrade(database_url: str) -> None:
     """Bring the schema to the newest revision of every branch.
 
     Features add their tables as independent branches off the base revision ("heads"), so parallel
     work never fights over one linear chain.
     """
-    command.upgrade(alembic_config(database_url), "heads")
+    with _migration_lock(database_url):
+        command.upgrade(alembic_config(database_url), "heads")

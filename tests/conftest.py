@@ -15,20 +15,30 @@ from sqlalchemy import create_engine, text
 from starlette.testclient import TestClient
 
 from bot.app import create_app
+from bot.cli_runbooks import SHIPPED_RUNBOOKS
+from bot.incidents import build_incident_runtime
 from bot.redis_server import RedisServer, start_redis
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.web import create_web_app
 from engine.knowledge.patterns_model import load_patterns
 from engine.offline import OfflineEngine
+from engine.search.embedding import MiniLmOnnxEmbedder
 from jobs.queue import QUEUE_NAMES
+from jobs.runbook_library import RunbookLibrary
 from jobs.runtime import JobContext, install_context
 from jobs.slack import make_web_client
+from storage.db import make_session_factory
 from storage.migrate import upgrade
+from storage.runbooks import RunbookRepository
+from storage.vector_store import ChromaVectorStore, make_chroma_client
+from tests.fakes.embedding import MemoEmbedder
+from tests.fakes.pagerduty_api import PD_API_TOKEN, PD_WEBHOOK_SECRETS, FakePagerDutyApi
 from tests.fakes.signing import SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlackApi
 
 BOT_TOKEN = "xoxb-test-0000-faultmaven"
+ALERTMANAGER_TOKEN = "am-token-test-0123"
 
 
 @pytest.fixture(scope="session")
@@ -93,8 +103,23 @@ def any_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
     yield from _postgres_schema_url(base)
 
 
+@pytest.fixture(scope="session")
+def fake_pagerduty_server() -> Iterator[FakePagerDutyApi]:
+    api = FakePagerDutyApi().start()
+    yield api
+    api.stop()
+
+
 @pytest.fixture
-def settings(sqlite_url: str, redis_url: str, slack: FakeSlackApi, tmp_path: Path) -> Settings:
+def pagerduty(fake_pagerduty_server: FakePagerDutyApi) -> FakePagerDutyApi:
+    fake_pagerduty_server.reset()
+    return fake_pagerduty_server
+
+
+@pytest.fixture
+def settings(
+    sqlite_url: str, redis_url: str, slack: FakeSlackApi, pagerduty: FakePagerDutyApi, tmp_path: Path
+) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         slack_bot_token=BOT_TOKEN,  # type: ignore[arg-type]
@@ -103,6 +128,15 @@ def settings(sqlite_url: str, redis_url: str, slack: FakeSlackApi, tmp_path: Pat
         redis_url=redis_url,
         database_url=sqlite_url,
         faultmaven_data_dir=tmp_path,
+        pagerduty_webhook_secret=",".join(PD_WEBHOOK_SECRETS),  # type: ignore[arg-type]
+        alertmanager_token=ALERTMANAGER_TOKEN,  # type: ignore[arg-type]
+        pagerduty_api_token=PD_API_TOKEN,  # type: ignore[arg-type]
+        pagerduty_api_url=pagerduty.base_url,
+        faultmaven_incident_channel="C0INCIDENTS",
+        faultmaven_incident_routes="namespace=payments:C0PAYMENTS",
+        # Tests run jobs in burst: sync after every event, no per-channel pacing.
+        faultmaven_incident_debounce_seconds=0,
+        faultmaven_channel_message_interval=0,
     )
 
 
@@ -118,12 +152,13 @@ def web(settings: Settings, services: Services) -> TestClient:
 
 
 @pytest.fixture
-def job_context(services: Services, slack: FakeSlackApi) -> JobContext:
+def job_context(settings: Settings, services: Services, slack: FakeSlackApi) -> JobContext:
     context = JobContext(
         cases=services.cases,
         slack=make_web_client(BOT_TOKEN, slack.base_url),
         engine=OfflineEngine(load_patterns()),
         bot_user_id="U0FMBOT",
+        incidents=build_incident_runtime(settings, services.db, services.queue),
     )
     install_context(context)
     return context
@@ -142,3 +177,22 @@ def run_jobs(services: Services, job_context: JobContext) -> Callable[[], None]:
         worker.work(burst=True, logging_level="WARNING")
 
     return run
+
+
+# --- runbooks ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def embedder() -> MemoEmbedder:
+    """The packaged MiniLM model, loaded (and sha256-checked) once per session."""
+    return MemoEmbedder(MiniLmOnnxEmbedder())
+
+
+@pytest.fixture
+def runbook_library(services: Services, embedder: MemoEmbedder, tmp_path: Path) -> RunbookLibrary:
+    """The shipped runbooks in this test's SQL and an embedded Chroma under its temp dir."""
+    repo = RunbookRepository(make_session_factory(services.db))
+    vectors = ChromaVectorStore(make_chroma_client(tmp_path), embedder.embed, embedder.name)
+    library = RunbookLibrary(repo, embedder, vectors)
+    library.ensure_library(SHIPPED_RUNBOOKS)
+    return library

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
@@ -18,6 +18,11 @@ STATUS_EMOJI = {"investigating": "🔎", "mitigated": "🩹", "resolved": "✅"}
 SEVERITY_EMOJI = {"low": "🟢", "medium": "🟡", "high": "🟠", "critical": "🔴"}
 
 
+class CardLink(BaseModel):
+    label: str
+    url: str
+
+
 class CaseCard(BaseModel):
     ref: str
     title: str
@@ -26,6 +31,12 @@ class CaseCard(BaseModel):
     severity: str
     service: str | None = None
     source: str = "slash"
+    # Incident cases (PagerDuty, Alertmanager): shown only when set, so other cards are unchanged.
+    reporter_label: str | None = None
+    incident_status: str | None = None
+    acknowledged_by: str | None = None
+    priority: str | None = None
+    links: list[CardLink] = Field(default_factory=list)
 
 
 def case_root_text(card: CaseCard) -> str:
@@ -38,14 +49,16 @@ def build_case_root_blocks(card: CaseCard) -> list[Block]:
     status = f"{STATUS_EMOJI.get(card.status, '•')} {card.status.capitalize()}"
     severity = f"{SEVERITY_EMOJI.get(card.severity, '•')} {card.severity.capitalize()} (guess)"
     fields = [
-        MarkdownTextObject(text=f"*Reporter*\n<@{card.reporter_id}>"),
+        MarkdownTextObject(text=f"*Reporter*\n{card.reporter_label or f'<@{card.reporter_id}>'}"),
         MarkdownTextObject(text=f"*Status*\n{status}"),
         MarkdownTextObject(text=f"*Severity*\n{severity}"),
         MarkdownTextObject(text=f"*Service*\n{card.service or '—'}"),
+        *_incident_fields(card),
     ]
     return [
         HeaderBlock(text=PlainTextObject(text=f"{card.ref} · {card.title}"[:150])),
         SectionBlock(block_id=Ids.CASE_ROOT_FIELDS, fields=fields),
+        *_link_blocks(card),
         ContextBlock(
             elements=[
                 MarkdownTextObject(
@@ -54,6 +67,24 @@ def build_case_root_blocks(card: CaseCard) -> list[Block]:
             ]
         ),
     ]
+
+
+def _incident_fields(card: CaseCard) -> list[MarkdownTextObject]:
+    fields = []
+    if card.incident_status:
+        fields.append(MarkdownTextObject(text=f"*Incident*\n{card.incident_status.capitalize()}"))
+    if card.acknowledged_by:
+        fields.append(MarkdownTextObject(text=f"*Acknowledged by*\n{card.acknowledged_by}"))
+    if card.priority:
+        fields.append(MarkdownTextObject(text=f"*Priority*\n{card.priority}"))
+    return fields
+
+
+def _link_blocks(card: CaseCard) -> list[Block]:
+    if not card.links:
+        return []
+    text = " · ".join(f"<{link.url}|{link.label}>" for link in card.links[:6])
+    return [ContextBlock(block_id=Ids.CASE_LINKS, elements=[MarkdownTextObject(text=text)])]
 
 
 def build_progress_blocks(stage: str) -> list[Block]:

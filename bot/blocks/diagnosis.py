@@ -42,6 +42,11 @@ def build_diagnosis_blocks(case_ref: str, diagnosis: Diagnosis, heading: str = "
             block_id=Ids.DIAGNOSIS_SUMMARY,
         )
     ]
+    if diagnosis.note:
+        # A degraded answer (Claude down, unsafe actions removed) must be visible, not silent.
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"⚠️ {diagnosis.note}"[:MAX_SECTION])]))
+    if diagnosis.changes:
+        blocks.append(_section("*What changed*\n" + "\n".join(f"• {c}" for c in diagnosis.changes)))
     if diagnosis.hypotheses:
         lines = []
         for n, h in enumerate(diagnosis.hypotheses, start=1):

@@ -123,4 +123,7 @@ def test_slash_command_to_diagnosis_reply_and_retry_over_real_processes(
     reply("memory limit is 512Mi", "1800000002.000100", "Ev2")
     assert slack.wait_for(lambda: len(answers()) == 2, timeout=30), stack.logs()
     assert len(answers()) == 2
-    assert len(slack.thread("C111", root_ts)) == 3  # diagnosis + two answers, nothing for the retry
+    # Diagnosis + two answers, nothing for the retry (a similar-runbook message may also be there: the
+    # worker loads the runbook library in the background while it already takes jobs).
+    thread = [m for m in slack.thread("C111", root_ts) if "Similar runbook" not in str(m["blocks"])]
+    assert len(thread) == 3

@@ -59,3 +59,29 @@ def test_unrecognised_report_is_honest_and_asks_for_evidence() -> None:
     assert diagnosis.category == Category.UNKNOWN
     assert diagnosis.hypotheses[0].confidence <= 0.25
     assert diagnosis.questions
+
+
+def test_follow_up_shows_what_changed_since_the_last_turn() -> None:
+    first = ENGINE.diagnose(case("checkout pods keep restarting"))
+    follow_up = case(
+        "checkout pods keep restarting", "Last State: Terminated Reason: OOMKilled Exit Code: 137"
+    )
+
+    second = ENGINE.diagnose(follow_up.model_copy(update={"previous": first}))
+
+    assert second.changes
+    assert any("→" in line for line in second.changes)
+    assert ENGINE.diagnose(case("checkout pods keep restarting")).changes == []
+
+
+def test_paraphrased_report_without_keywords_still_ranks_categories() -> None:
+    diagnosis = ENGINE.diagnose(case("our domain stopped resolving for customers after the registrar change"))
+
+    assert Category.NETWORK_DNS in diagnosis.ranked_categories()[:3]
+
+
+def test_offline_diagnosis_is_fast() -> None:
+    # A benchmark lives in `faultmaven eval diagnosis`; this only guards against a 10× regression.
+    diagnosis = ENGINE.diagnose(case("postgres: FATAL: sorry, too many clients already"))
+
+    assert diagnosis.category == Category.DATABASE

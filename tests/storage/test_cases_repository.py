@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import inspect
 
 from storage.cases import CaseRepository, NewCase
 from storage.db import make_engine, make_session_factory
+from storage.migrate import upgrade
 
 
 def repo(url: str) -> CaseRepository:
@@ -83,3 +86,12 @@ def test_thread_lookup_finds_case_by_root_ts(any_database_url: str) -> None:
 
     assert found is not None and found.id == case.id
     assert cases.find_by_thread("C2", "1700.1") is None
+
+
+def test_concurrent_migrations_on_a_fresh_database_both_succeed(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(upgrade, [url, url]))
+
+    assert results == [None, None]
+    assert "cases" in inspect(make_engine(url)).get_table_names()

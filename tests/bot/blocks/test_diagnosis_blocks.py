@@ -58,3 +58,20 @@ def test_huge_evidence_is_trimmed_to_slack_limits() -> None:
 
     for block in build_diagnosis_blocks("FM-1", long):
         block.validate_json()
+
+
+def test_degraded_follow_up_shows_the_note_and_what_changed() -> None:
+    follow_up = DIAGNOSIS.model_copy(
+        update={
+            "note": "Claude is unavailable right now, so the offline knowledge engine answered.",
+            "changes": ["↑ Memory limit below the working set: 40% → 62%"],
+        }
+    )
+
+    blocks = build_diagnosis_blocks("FM-12", follow_up, heading="Updated diagnosis")
+    for block in blocks:
+        block.validate_json()
+    text = str([b.to_dict() for b in blocks])
+
+    assert "⚠️ Claude is unavailable right now" in text
+    assert "*What changed*" in text and "40% → 62%" in text

@@ -1,0 +1,32 @@
+"""`faultmaven eval diagnosis --cases FILE.jsonl [--json]`: measure the configured engine."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.engines import build_diagnosis_engine
+from bot.settings import Settings
+from engine.diagnosis_eval import evaluate, load_cases
+
+DEFAULT_CASES = Path("bench/data/diagnosis_dev.jsonl")
+
+
+def cmd_eval_diagnosis(settings: Settings, args: argparse.Namespace) -> int:
+    """Print top-1/top-3 category accuracy and latency, as a table or JSON."""
+    engine = build_diagnosis_engine(settings)
+    report = evaluate(engine, load_cases(Path(args.cases)))
+    print(report.as_json() if args.json else report.as_table())
+    return 0
+
+
+def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `eval diagnosis` on the CLI."""
+    # `eval` may already exist (runbook search registers `eval search`); join it rather than clash.
+    evals = sub.choices.get("eval") or sub.add_parser("eval", help="measure engines on labelled data")
+    existing = [a for a in evals._actions if isinstance(a, argparse._SubParsersAction)]
+    kinds = existing[0] if existing else evals.add_subparsers(dest="eval_command", required=True)
+    diagnosis = kinds.add_parser("diagnosis", help="category accuracy and latency of the diagnosis engine")
+    diagnosis.add_argument("--cases", default=str(DEFAULT_CASES), help="JSONL lines {id, report, category}")
+    diagnosis.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    diagnosis.set_defaults(func=cmd_eval_diagnosis)

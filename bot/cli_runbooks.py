@@ -1,0 +1,189 @@
+"""`faultmaven runbooks import|export|search|reindex|list` and `faultmaven eval search`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from bot.settings import Settings
+from engine.runbooks.markdown import render_runbook_markdown
+from engine.runbooks.models import RunbookSource
+from engine.search.embedding import Embedder, make_embedder
+from engine.search.evaluation import evaluate, load_queries
+from engine.search.hybrid import HybridSearcher, SearchDocument, SearchMode
+from jobs.runbook_library import RunbookLibrary, read_markdown_folder
+from storage.db import make_engine, make_session_factory
+from storage.migrate import upgrade
+from storage.runbooks import RunbookRepository
+from storage.vector_store import ChromaVectorStore, make_chroma_client
+
+SHIPPED_RUNBOOKS = Path(__file__).resolve().parents[1] / "runbooks"
+# bm25s logs every index build at DEBUG on its own logger.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+def shipped_runbooks_dir(settings: Settings) -> Path:
+    """FAULTMAVEN_RUNBOOKS_DIR, or the library in this repository."""
+    return settings.faultmaven_runbooks_dir or SHIPPED_RUNBOOKS
+
+
+def build_embedder(settings: Settings) -> Embedder | None:
+    """The embedder FAULTMAVEN_EMBEDDING names (None for keyword-only search)."""
+    return make_embedder(settings.faultmaven_embedding, settings.faultmaven_embedding_model_path)
+
+
+def build_runbook_library(settings: Settings, db: Engine) -> RunbookLibrary:
+    """SQL repository, embedder and Chroma store (embedded, or CHROMA_URL) wired together."""
+    repo = RunbookRepository(make_session_factory(db))
+    embedder = build_embedder(settings)
+    vectors = None
+    if embedder is not None:
+        client = make_chroma_client(settings.faultmaven_data_dir, settings.chroma_url)
+        vectors = ChromaVectorStore(client, embedder.embed, embedder.name)
+    return RunbookLibrary(repo, embedder, vectors)
+
+
+def load_runbook_library(settings: Settings, db: Engine) -> RunbookLibrary:
+    """The library; on first start the shipped runbooks are imported in the background.
+
+    Embedding the library takes seconds, so the worker starts taking jobs at once; searches see the
+    runbooks as soon as they are stored.
+    """
+    library = build_runbook_library(settings, db)
+
+    def load() -> None:
+        report = library.ensure_library(shipped_runbooks_dir(settings))
+        if report is not None:
+            print(f"loaded the shipped runbook library: {report.summary()}", file=sys.stderr)
+
+    threading.Thread(target=load, name="runbook-library", daemon=True).start()
+    return library
+
+
+def _library(settings: Settings) -> RunbookLibrary:
+    upgrade(settings.resolved_database_url)
+    return build_runbook_library(settings, make_engine(settings.resolved_database_url))
+
+
+def cmd_runbooks_import(settings: Settings, args: argparse.Namespace) -> int:
+    folder = Path(args.path)
+    if not folder.is_dir():
+        print(f"not a folder: {folder}", file=sys.stderr)
+        return 2
+    shipped = folder.resolve() == shipped_runbooks_dir(settings).resolve()
+    source = RunbookSource.LIBRARY if shipped else RunbookSource(args.source)
+    report = _library(settings).import_folder(folder, source)
+    print(f"imported {folder}: {report.summary()}")
+    return 0
+
+
+def cmd_runbooks_export(settings: Settings, args: argparse.Namespace) -> int:
+    library = _library(settings)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = library.repo.find()
+    for row in rows:
+        runbook = library.get(row.id)
+        assert runbook is not None
+        (out / f"{runbook.ref}.md").write_text(
+            render_runbook_markdown(runbook, runbook.ref), encoding="utf-8"
+        )
+    print(f"exported {len(rows)} runbooks to {out}")
+    return 0
+
+
+def cmd_runbooks_search(settings: Settings, args: argparse.Namespace) -> int:
+    results = _library(settings).search(args.query, k=args.k, mode=SearchMode(args.mode))
+    if args.json:
+        rows = [
+            {
+                "id": r.runbook.ref,
+                "title": r.runbook.title,
+                "score": round(r.hit.score, 5),
+                "similarity": None if r.hit.similarity is None else round(r.hit.similarity, 4),
+                "source_path": r.runbook.source_path,
+            }
+            for r in results
+        ]
+        print(json.dumps(rows, indent=2))
+        return 0
+    if not results:
+        print("no runbook matches")
+    for n, r in enumerate(results, start=1):
+        print(f"{n}. {r.runbook.ref}  {r.runbook.title}  (score {r.hit.score:.4f})")
+    return 0
+
+
+def cmd_runbooks_reindex(settings: Settings, _args: argparse.Namespace) -> int:
+    count = _library(settings).reindex()
+    print(f"reindexed {count} active runbooks")
+    return 0
+
+
+def cmd_runbooks_list(settings: Settings, _args: argparse.Namespace) -> int:
+    library = _library(settings)
+    for row in library.repo.find():
+        print(f"RB-{row.id:04d}  v{row.version}  {row.status:<14} {row.source:<9} {row.title}")
+    return 0
+
+
+def corpus_searcher(corpus: Path, embedder: Embedder | None, workdir: Path) -> HybridSearcher:
+    """A searcher over a markdown folder, ids = paths relative to it, vectors in a scratch Chroma."""
+    docs = [SearchDocument(d.source_path or d.title, d.search_text()) for d in read_markdown_folder(corpus)]
+    vectors = None
+    if embedder is not None:
+        vectors = ChromaVectorStore(make_chroma_client(workdir), embedder.embed, embedder.name)
+        vectors.upsert([d.id for d in docs], [d.text for d in docs])
+    return HybridSearcher(docs, embedder, vectors)
+
+
+def cmd_eval_search(settings: Settings, args: argparse.Namespace) -> int:
+    queries = load_queries(Path(args.queries))
+    with tempfile.TemporaryDirectory(prefix="faultmaven-eval-") as workdir:
+        searcher = corpus_searcher(Path(args.corpus), build_embedder(settings), Path(workdir))
+        report = evaluate(searcher, queries)
+    if args.json:
+        print(
+            json.dumps({"figures": report.as_dict(), "p95_ms": round(report.percentile_ms(95), 2)}, indent=2)
+        )
+    else:
+        print(f"{len(queries)} queries against {args.corpus}")
+        print(report.table())
+    return 0
+
+
+def add_runbook_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Attach `runbooks …` and `eval search` to the CLI."""
+    runbooks = sub.add_parser("runbooks", help="import, export, search and reindex runbooks")
+    rb = runbooks.add_subparsers(dest="runbooks_command", required=True)
+    imp = rb.add_parser("import", help="import a folder of markdown runbooks")
+    imp.add_argument("path")
+    imp.add_argument("--source", default="imported", choices=[s.value for s in RunbookSource])
+    imp.set_defaults(func=cmd_runbooks_import)
+    exp = rb.add_parser("export", help="write every runbook as markdown")
+    exp.add_argument("--out", default="runbooks-export")
+    exp.set_defaults(func=cmd_runbooks_export)
+    search = rb.add_parser("search", help="hybrid search over active runbooks")
+    search.add_argument("query")
+    search.add_argument("-k", type=int, default=5)
+    search.add_argument("--json", action="store_true")
+    search.add_argument("--mode", default="hybrid", choices=[m.value for m in SearchMode])
+    search.set_defaults(func=cmd_runbooks_search)
+    rb.add_parser("reindex", help="rebuild the vector index from SQL").set_defaults(func=cmd_runbooks_reindex)
+    rb.add_parser("list", help="every runbook with its status").set_defaults(func=cmd_runbooks_list)
+    # `eval` may already exist (`eval diagnosis`); join it rather than clash.
+    ev = sub.choices.get("eval") or sub.add_parser("eval", help="measure engines on labelled data")
+    existing = [a for a in ev._actions if isinstance(a, argparse._SubParsersAction)]
+    evs = existing[0] if existing else ev.add_subparsers(dest="eval_command", required=True)
+    es = evs.add_parser("search", help="recall@1/3/5 and MRR for bm25, vector and hybrid")
+    es.add_argument("--queries", required=True)
+    es.add_argument("--corpus", required=True)
+    es.add_argument("--json", action="store_true")
+    es.set_defaults(func=cmd_eval_search)

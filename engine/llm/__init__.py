@@ -1,0 +1,1 @@
+"""The Claude engine: prompts, structured output, routing, fallback and a circuit breaker."""

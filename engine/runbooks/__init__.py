@@ -1,0 +1,1 @@
+"""Runbooks: the typed model, markdown in and out, and drafting from resolved cases."""

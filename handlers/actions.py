@@ -1,0 +1,64 @@
+"""Button clicks: runbook View opens a modal, Share in channel posts the runbook's card."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.blocks.runbooks import build_runbook_modal
+from bot.ids import Ids
+from jobs.runbook_requests import RunbookRequests
+
+log = logging.getLogger(__name__)
+
+
+class ButtonClick(BaseModel):
+    """A block_actions payload reduced to what a button handler needs."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    user_id: str
+    channel_id: str | None
+    trigger_id: str
+    value: str
+    action_ts: str
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> ButtonClick:
+        """Parse Bolt's body for the first action."""
+        action = body["actions"][0]
+        channel = body.get("channel") or {}
+        return cls(
+            user_id=body["user"]["id"],
+            channel_id=channel.get("id") or (body.get("container") or {}).get("channel_id"),
+            trigger_id=body["trigger_id"],
+            value=str(action.get("value", "")),
+            action_ts=str(action.get("action_ts", body.get("trigger_id"))),
+        )
+
+
+def register(app: App, runbooks: RunbookRequests) -> None:
+    """Attach action listeners."""
+
+    @app.action(Ids.RUNBOOK_SHARE_BUTTON.value)
+    def handle_share_click(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        click = ButtonClick.from_body(body)
+        if click.channel_id is None or not click.value.isdigit():
+            return
+        runbooks.share(
+            f"{click.channel_id}:{click.action_ts}", click.channel_id, click.user_id, int(click.value)
+        )
+
+    @app.action(Ids.RUNBOOK_VIEW_BUTTON.value)
+    def handle_view_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        click = ButtonClick.from_body(body)
+        runbook = runbooks.get(click.value)
+        if runbook is not None:
+            # trigger_id lives 3 s: the modal opens here (one primary-key read), not in a job.
+            client.views_open(trigger_id=click.trigger_id, view=build_runbook_modal(runbook))

@@ -1,0 +1,52 @@
+"""`/faultmaven search <words>` and `/faultmaven runbook search|show|share …`."""
+
+from __future__ import annotations
+
+import re
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bot.blocks.runbooks import build_runbook_modal
+from handlers.payloads import SlashCommand
+from jobs.runbook_requests import RunbookRequests
+
+SUBCOMMANDS = ("search", "runbook", "runbooks")
+_CHANNEL = re.compile(r"<#(?P<id>[CG][A-Z0-9]+)(\|[^>]*)?>")
+RUNBOOK_USAGE = (
+    "Runbooks:\n"
+    "• `/faultmaven search <words>` or `/faultmaven runbook search <words>`\n"
+    "• `/faultmaven runbook show RB-0042`\n"
+    "• `/faultmaven runbook share RB-0042 #channel`"
+)
+
+
+def handle_runbook_command(ack: Ack, cmd: SlashCommand, requests: RunbookRequests, client: WebClient) -> None:
+    """Route a runbook subcommand: ack at once, then open a modal or enqueue the slow part."""
+    words = cmd.argument.split(maxsplit=1) if cmd.subcommand != "search" else ["search", cmd.argument]
+    action = words[0].lower() if words else ""
+    rest = words[1].strip() if len(words) > 1 else ""
+    if action == "search" and rest:
+        requests.search(cmd.trigger_id, cmd.channel_id, cmd.user_id, rest)
+        ack(response_type="ephemeral", text=f"🔍 Searching runbooks for “{rest[:100]}”…")
+        return
+    if action == "show" and rest:
+        runbook = requests.get(rest.split()[0])
+        if runbook is None:
+            ack(response_type="ephemeral", text=f"No runbook {rest.split()[0]}.")
+            return
+        ack()
+        client.views_open(trigger_id=cmd.trigger_id, view=build_runbook_modal(runbook))
+        return
+    if action == "share" and rest:
+        parts = rest.split(maxsplit=1)
+        runbook = requests.get(parts[0])
+        if runbook is None:
+            ack(response_type="ephemeral", text=f"No runbook {parts[0]}.")
+            return
+        match = _CHANNEL.search(parts[1]) if len(parts) > 1 else None
+        channel_id = match.group("id") if match else cmd.channel_id
+        requests.share(cmd.trigger_id, channel_id, cmd.user_id, runbook.id)
+        ack(response_type="ephemeral", text=f"Sharing {runbook.ref} in <#{channel_id}>…")
+        return
+    ack(response_type="ephemeral", text=RUNBOOK_USAGE)

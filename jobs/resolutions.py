@@ -1,0 +1,107 @@
+"""Resolving a case from Slack, and telling PagerDuty about it (retried until it is accepted)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.blocks.case import build_case_root_blocks, case_root_text
+from engine.models import CaseStatus, Diagnosis
+from jobs.cases import case_card
+from jobs.incident_payloads import PAGERDUTY
+from jobs.incidents import incident_runtime, render_root
+from jobs.pagerduty import PagerDutyError
+from jobs.runtime import JobContext
+from storage.cases import PendingJob
+from storage.models import Case
+
+log = logging.getLogger(__name__)
+
+MAX_RETRY_DELAY = timedelta(hours=1)
+
+
+def resolve_case(resolution_id: int) -> dict[str, Any]:
+    """Mark the case resolved, update its root in place, say so once in the thread, then sync the source."""
+    ctx, rt = incident_runtime()
+    resolution = rt.repo.get_resolution(resolution_id)
+    case = ctx.cases.get(resolution.case_id) if resolution else None
+    if resolution is None or case is None:
+        return {"status": "missing", "resolution_id": resolution_id}
+    incident = rt.repo.for_case(case.id)
+    if incident is not None and incident.source == PAGERDUTY:
+        # Written before any Slack call: once this row exists the sync cannot be lost.
+        follow_up = PendingJob(
+            f"sync_pagerduty_resolution:{resolution_id}", "sync_pagerduty_resolution", [resolution_id, 0]
+        )
+        rt.repo.ensure_job(follow_up)
+        rt.queue.enqueue(follow_up)
+    ctx.cases.update_case(case.id, status=CaseStatus.RESOLVED.value)
+    if incident is not None:
+        render_root(ctx, rt, incident.id)
+    elif case.root_ts:
+        _update_plain_root(ctx, case, case.root_ts)
+    if resolution.posted_ts is None and case.root_ts:
+        text = f"✅ Resolved by <@{resolution.resolved_by}>: {resolution.summary}"
+        resp = ctx.slack.chat_postMessage(channel=case.channel_id, thread_ts=case.root_ts, text=text)
+        rt.repo.update_resolution(resolution_id, posted_ts=str(resp["ts"]))
+    ctx.cases.claim_job(f"resolve_case:{resolution_id}")
+    log.info("case resolved from slack", extra={"case": case.ref})
+    return {"status": "resolved", "case": case.ref}
+
+
+def _update_plain_root(ctx: JobContext, case: Case, root_ts: str) -> None:
+    card = case_card(case).model_copy(update={"status": CaseStatus.RESOLVED.value})
+    ctx.slack.chat_update(
+        channel=case.channel_id,
+        ts=root_ts,
+        text=case_root_text(card),
+        blocks=build_case_root_blocks(card),
+    )
+
+
+def pagerduty_note(case: Case, resolved_by: str, summary: str) -> str:
+    """The note left on the PagerDuty incident: who resolved it, root cause and fix, the diagnosis."""
+    lines = [
+        f"Resolved in Slack by {resolved_by} (FaultMaven case {case.ref}).",
+        f"Root cause / fix: {summary}",
+    ]
+    if case.diagnosis_json:
+        lines.append("FaultMaven diagnosis: " + Diagnosis.model_validate_json(case.diagnosis_json).summary)
+    return "\n".join(lines)
+
+
+def sync_pagerduty_resolution(resolution_id: int, attempt: int = 0) -> dict[str, Any]:
+    """Add the resolution note to the PagerDuty incident and resolve it; reschedule itself on failure."""
+    ctx, rt = incident_runtime()
+    key = f"sync_pagerduty_resolution:{resolution_id}" + (f":{attempt}" if attempt else "")
+    resolution = rt.repo.get_resolution(resolution_id)
+    case = ctx.cases.get(resolution.case_id) if resolution else None
+    incident = rt.repo.for_case(case.id) if case else None
+    if resolution is None or case is None or incident is None:
+        return {"status": "missing", "resolution_id": resolution_id}
+    if rt.pagerduty is None:
+        log.warning("PAGERDUTY_API_TOKEN is not set; resolution not synced", extra={"case": case.ref})
+        return {"status": "not configured", "case": case.ref}
+    try:
+        if resolution.note_synced_at is None:
+            note = pagerduty_note(case, resolution.resolved_by, resolution.summary)
+            rt.pagerduty.add_note(incident.external_id, note)
+            rt.repo.update_resolution(resolution_id, note_synced_at=datetime.now(UTC))
+        if resolution.resolve_synced_at is None and incident.status != "resolved":
+            rt.pagerduty.resolve(incident.external_id, resolution.summary)
+            rt.repo.update_resolution(resolution_id, resolve_synced_at=datetime.now(UTC))
+    except PagerDutyError:
+        delay = min(timedelta(seconds=30 * 2**attempt), MAX_RETRY_DELAY)
+        retry = PendingJob(
+            f"sync_pagerduty_resolution:{resolution_id}:{attempt + 1}",
+            "sync_pagerduty_resolution",
+            [resolution_id, attempt + 1],
+        )
+        rt.repo.ensure_job(retry)
+        rt.queue.enqueue_later(retry, datetime.now(UTC) + delay)
+        ctx.cases.claim_job(key)
+        log.warning("pagerduty sync failed; rescheduled", extra={"case": case.ref, "attempt": attempt + 1})
+        return {"status": "rescheduled", "attempt": attempt + 1}
+    ctx.cases.claim_job(key)
+    return {"status": "synced", "case": case.ref, "incident": incident.external_id}

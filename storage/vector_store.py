@@ -1,0 +1,103 @@
+"""The Chroma store of runbook vectors: derived from SQL, rebuilt any time by `runbooks reindex`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.config import Settings as ChromaSettings
+
+EmbedFn = Callable[[list[str]], list[list[float]]]
+
+
+class _OurEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Hands Chroma our embedder, so it never instantiates (and downloads) its default model."""
+
+    def __init__(self, embed: EmbedFn) -> None:
+        self._embed = embed
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return self._embed(list(input))  # type: ignore[return-value]
+
+
+def make_chroma_client(data_dir: Path, url: str | None = None) -> Any:
+    """HttpClient when CHROMA_URL is set, else an embedded PersistentClient under the data dir."""
+    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    if url:
+        parsed = urlparse(url)
+        return chromadb.HttpClient(
+            host=parsed.hostname or "localhost",
+            port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+            ssl=parsed.scheme == "https",
+            settings=settings,
+        )
+    path = data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+class ChromaVectorStore:
+    """One collection per embedding model (vectors of different models never mix)."""
+
+    def __init__(self, client: Any, embed: EmbedFn, model_name: str, prefix: str = "runbooks") -> None:
+        self._client = client
+        self._name = re.sub(r"[^A-Za-z0-9._-]", "-", f"{prefix}-{model_name}")[:60]
+        self._embed = embed
+        self._count: int | None = None
+        self._collection = self._open()
+
+    def _open(self) -> Any:
+        return self._client.get_or_create_collection(
+            self._name,
+            embedding_function=_OurEmbeddingFunction(self._embed),
+            metadata={"hnsw:space": "cosine"},
+        )
+
+    def upsert(self, ids: list[str], texts: list[str], embeddings: list[list[float]] | None = None) -> None:
+        """Add or replace documents; embeddings are computed here unless given."""
+        if not ids:
+            return
+        vectors = embeddings if embeddings is not None else self._embed(texts)
+        for start in range(0, len(ids), 1000):
+            end = start + 1000
+            self._collection.upsert(
+                ids=ids[start:end], documents=texts[start:end], embeddings=vectors[start:end]
+            )
+        self._count = None
+
+    def delete(self, ids: list[str]) -> None:
+        """Remove documents (missing ids are ignored)."""
+        if ids:
+            self._collection.delete(ids=ids)
+            self._count = None
+
+    def ids(self) -> set[str]:
+        """Every id in the collection."""
+        return set(self._collection.get(include=[])["ids"])
+
+    def count(self) -> int:
+        """How many vectors are stored."""
+        return int(self._collection.count())
+
+    def clear(self) -> None:
+        """Drop and recreate the collection."""
+        self._client.delete_collection(self._name)
+        self._collection = self._open()
+        self._count = None
+
+    def nearest(self, embedding: list[float], k: int) -> list[tuple[str, float]]:
+        """(id, cosine similarity), best first."""
+        # The count is cached: asking Chroma for it on every query costs as much as the query.
+        if self._count is None:
+            self._count = self.count()
+        if self._count == 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=[embedding], n_results=min(k, self._count), include=["distances"]
+        )
+        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]

@@ -1,0 +1,142 @@
+"""`faultmaven up --playground` in real processes, driven in headless Debian Chromium like a person would."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.redis_server import free_port
+from tests.polling import poll_until
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+# Headless, and nothing that phones home: this machine's network is closed.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SLOW = 90_000  # ms: the first diagnosis waits for the worker to start
+
+
+def skip_loudly(reason: str) -> None:
+    message = f"PLAYGROUND BROWSER TEST SKIPPED: {reason}"
+    warnings.warn(message, stacklevel=2)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def playground_url(tmp_path: Path, redis_url: str) -> Iterator[str]:
+    """`faultmaven up --playground` on a free port, with no Slack settings at all."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env |= {
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fm.db'}",
+        "FAULTMAVEN_DATA_DIR": str(tmp_path),
+    }
+    port = free_port()
+    log = tmp_path / "up.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "up", "--playground", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+        )
+    expected = f"FaultMaven playground: http://127.0.0.1:{port}/playground"
+    try:
+
+        def announced() -> bool:
+            assert proc.poll() is None, log.read_text()
+            return expected in log.read_text().splitlines()
+
+        poll_until(announced, timeout=120, interval=0.2)
+        yield expected.removeprefix("FaultMaven playground: ")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        print(log.read_text(errors="replace")[-4000:])
+
+
+def test_open_a_case_read_the_diagnosis_reply_click_and_submit_the_form(playground_url: str) -> None:
+    try:
+        from playwright.sync_api import expect, sync_playwright
+    except ImportError:
+        skip_loudly("playwright is not installed (pip install -e '.[dev]')")
+    if not os.access(CHROMIUM, os.X_OK):
+        skip_loudly(f"no {CHROMIUM}: as root, `make test` installs Debian's chromium")
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(playground_url)
+
+        page.fill("#composer-input", "/faultmaven help checkout pods OOMKilled since the 14:00 deploy")
+        page.press("#composer-input", "Enter")
+        ephemeral = page.locator("#messages .msg.ephemeral")
+        expect(ephemeral).to_contain_text("Opening case FM-1", timeout=SLOW)
+        expect(ephemeral).to_contain_text("Only visible to you")
+        root = page.locator("#messages .msg", has_text="FM-1 · checkout pods OOMKilled")
+        expect(root.locator(".msg-replies")).to_be_visible(timeout=SLOW)
+
+        root.locator(".msg-replies").click()
+        thread = page.locator("#thread-pane")
+        diagnosis = thread.locator(".msg", has_text="Diagnosis for FM-1")
+        expect(diagnosis).to_be_visible(timeout=SLOW)
+        # The "Investigating…" message was updated in place into the diagnosis.
+        expect(diagnosis.locator(".edited")).to_be_visible()
+        expect(thread).not_to_contain_text("Investigating…")
+
+        page.fill("#thread-input", "describe says Last State: Terminated, Reason: OOMKilled")
+        page.press("#thread-input", "Enter")
+        expect(thread).to_contain_text("Updated diagnosis for FM-1", timeout=SLOW)
+
+        buttons = thread.locator(".bk-actions .bk-button")
+        if buttons.count():
+            buttons.first.click()
+            # Bolt answered 200 to the signed block_actions payload (401 on a bad signature).
+            expect(page.locator("body")).to_have_attribute("data-last-action", "block_action:ok")
+            if page.locator("#modal-overlay").is_visible():
+                page.click("#modal-x")
+                expect(page.locator("#modal-overlay")).to_be_hidden()
+
+        page.select_option("#user-picker", "U0BOB")
+        expect(page.locator("#messages .msg.ephemeral")).to_have_count(0)
+        page.select_option("#user-picker", "U0ALICE")
+        expect(page.locator("#messages .msg.ephemeral")).to_have_count(1)
+
+        page.fill("#composer-input", "/faultmaven")
+        page.press("#composer-input", "Enter")
+        modal = page.locator("#modal-overlay")
+        expect(modal).to_be_visible(timeout=SLOW)
+        expect(page.locator("#modal-title")).to_have_text("Open a FaultMaven case")
+        page.fill("#modal-body textarea", "disk full on db-3, writes failing since 02:00")
+        page.select_option("#modal-body select", "critical")
+        page.screenshot(path=str(ARTIFACTS / "playground-modal.png"))
+        page.click("#modal-submit")
+        expect(modal).to_be_hidden(timeout=SLOW)
+        expect(page.locator("#messages .msg", has_text="FM-2 · disk full on db-3")).to_be_visible(
+            timeout=SLOW
+        )
+
+        page.screenshot(path=str(ARTIFACTS / "playground.png"))
+        browser.close()
