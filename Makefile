@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types unit bench install redis browser clean
+.PHONY: run test lint types unit eval bench install redis browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,7 +45,11 @@ types: $(STAMP)
 unit: install browser
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL-$$($(BIN)/python tests/detect_postgres.py)} $(BIN)/pytest
 
-test: install lint types unit
+# The diagnosis eval is a product feature: print its table on the shipped dev set every run.
+eval: install
+	$(BIN)/faultmaven eval diagnosis --cases bench/data/diagnosis_dev.jsonl
+
+test: install lint types unit eval
 
 bench: install
 	$(BIN)/python -m bench.ack_latency

@@ -11,11 +11,15 @@ from engine.llm.caller import ModelCaller
 from engine.llm.engine import ClaudeEngine
 from engine.offline import OfflineEngine
 from engine.ports import DiagnosisEngine
+from engine.search.embedding import make_embedder
 
 
 def build_diagnosis_engine(settings: Settings, client: anthropic.Anthropic | None = None) -> DiagnosisEngine:
     """Claude (falling back to offline) when ANTHROPIC_API_KEY is set, else the offline engine."""
-    offline = OfflineEngine(load_patterns())
+    offline = OfflineEngine(
+        load_patterns(),
+        make_embedder(settings.faultmaven_embedding, settings.faultmaven_embedding_model_path),
+    )
     if settings.anthropic_api_key is None and client is None:
         return offline
     if client is None:

@@ -17,6 +17,8 @@ from engine.models import (
     RecommendedAction,
     Severity,
 )
+from engine.search.embedding import Embedder
+from engine.semantic import SemanticIndex
 
 # A log signal (e.g. `OOMKilled`, `x509: certificate has expired`) is far stronger evidence
 # than a word in free text, so it outweighs several keyword hits.
@@ -30,6 +32,8 @@ MIN_SCORE = 1.0
 FACT_WEIGHT = 2.0
 # Prose similarity (0..1) is the weakest signal: a cosine of 0.3 is worth about one keyword.
 LEXICAL_WEIGHT = 4.0
+# How much of the prose similarity comes from sentence embeddings (the rest is TF-IDF words).
+SEMANTIC_SHARE = 0.5
 
 _URGENT_WORDS = re.compile(r"\b(outage|down|all users|customers|production|prod|sev ?1|p1|data loss)\b", re.I)
 
@@ -109,15 +113,27 @@ class OfflineEngine:
 
     name = "offline"
 
-    def __init__(self, patterns: list[FailurePattern]) -> None:
+    def __init__(self, patterns: list[FailurePattern], embedder: Embedder | None = None) -> None:
         self._patterns = patterns
         self._lexical = LexicalIndex(patterns)
+        self._semantic = SemanticIndex(patterns, embedder) if embedder is not None else None
+
+    def _similarities(self, text: str) -> dict[str, float]:
+        """Prose similarity per pattern: TF-IDF words, blended with sentence embeddings when available."""
+        lexical = self._lexical.similarities(text)
+        if self._semantic is None:
+            return lexical
+        semantic = self._semantic.similarities(text)
+        return {
+            pid: SEMANTIC_SHARE * semantic.get(pid, 0.0) + (1 - SEMANTIC_SHARE) * lexical.get(pid, 0.0)
+            for pid in semantic.keys() | lexical.keys()
+        }
 
     def diagnose(self, case: CaseContext) -> Diagnosis:
         """Rank known failure patterns against the case's evidence and explain the best ones."""
         text = case.evidence_text()
         candidates = match_patterns(
-            text, self._patterns, extract_facts(text), self._lexical.similarities(text), min_score=0.0
+            text, self._patterns, extract_facts(text), self._similarities(text), min_score=0.0
         )
         matches = [m for m in candidates if m.score >= MIN_SCORE]
         if not matches:

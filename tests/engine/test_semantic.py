@@ -1,0 +1,48 @@
+"""Sentence embeddings let the offline engine understand reports that share no keywords."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.knowledge.patterns_model import load_patterns
+from engine.models import CaseContext, Category
+from engine.offline import OfflineEngine
+from engine.search.embedding import Embedder
+from engine.semantic import SemanticIndex
+
+PATTERNS = load_patterns()
+
+
+def case(text: str) -> CaseContext:
+    return CaseContext(case_ref="FM-1", title=text, description=text)
+
+
+@pytest.mark.parametrize(
+    ("report", "category"),
+    [
+        (
+            "the machine has no room left to write files and the app cannot save uploads",
+            Category.RESOURCE_EXHAUSTION,
+        ),
+        (
+            "our website's padlock warning appeared for everyone, browsers refuse to connect",
+            Category.CERTIFICATE_EXPIRY,
+        ),
+        ("hostnames stopped turning into addresses inside the cluster", Category.NETWORK_DNS),
+    ],
+)
+def test_paraphrase_without_keywords_is_understood_only_with_embeddings(
+    embedder: Embedder, report: str, category: Category
+) -> None:
+    assert OfflineEngine(PATTERNS).diagnose(case(report)).category == Category.UNKNOWN
+    assert OfflineEngine(PATTERNS, embedder).diagnose(case(report)).category == category
+
+
+def test_similarities_are_scaled_to_unit_range(embedder: Embedder) -> None:
+    scores = SemanticIndex(PATTERNS, embedder).similarities(
+        "the app server keeps dying because the heap fills up"
+    )
+
+    assert set(scores) == {p.id for p in PATTERNS}
+    assert all(0.0 <= s <= 1.0 for s in scores.values())
+    assert max(scores, key=lambda pid: scores[pid]) == "jvm-heap-outofmemory"
