@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from bot.blocks.case import CaseCard, build_case_root_blocks, build_progress_blocks, case_root_text
-from bot.blocks.diagnosis import build_diagnosis_blocks, diagnosis_text
+from bot.blocks.diagnosis import build_diagnosis_blocks, build_followup_blocks, diagnosis_text
 from engine.models import CaseContext, Diagnosis, Severity, Turn
 from jobs.runbooks import post_suggestions
 from jobs.runtime import JobContext, current_context
@@ -121,9 +121,10 @@ def answer_in_thread(case_id: int, message_id: int) -> dict[str, Any]:
             "answer_in_thread without case thread", extra={"case_id": case_id, "message_id": message_id}
         )
         return {"status": "missing", "case_id": case_id}
-    diagnosis = ctx.engine.diagnose(case_context(case, up_to_message_id=message_id))
+    context = case_context(case, up_to_message_id=message_id)
+    diagnosis = ctx.engine.diagnose(context)
     record_llm_usage(ctx, case.id, f"answer_in_thread:{message_id}", diagnosis)
-    blocks = build_diagnosis_blocks(case.ref, diagnosis, heading="Updated diagnosis")
+    blocks = build_followup_blocks(case.ref, diagnosis, context.previous)
     text = diagnosis_text(case.ref, diagnosis)
     if message.reply_ts:
         ctx.slack.chat_update(channel=case.channel_id, ts=message.reply_ts, text=text, blocks=blocks)

@@ -32,8 +32,27 @@ def diagnosis_text(case_ref: str, diagnosis: Diagnosis) -> str:
     return f"{case_ref} diagnosis: {diagnosis.summary}"
 
 
-def build_diagnosis_blocks(case_ref: str, diagnosis: Diagnosis, heading: str = "Diagnosis") -> list[Block]:
-    """A full diagnosis, readable top to bottom by someone just paged in."""
+def build_followup_blocks(case_ref: str, diagnosis: Diagnosis, previous: Diagnosis | None) -> list[Block]:
+    """An answer to a thread reply: what changed, the re-ranked hypotheses, and only new checks/actions."""
+    if previous is None:
+        return build_diagnosis_blocks(case_ref, diagnosis, heading="Updated diagnosis")
+    seen_checks = {c for h in previous.hypotheses for c in h.checks} | set(previous.next_steps)
+    seen_actions = {a.title for a in previous.recommended_actions}
+    return build_diagnosis_blocks(
+        case_ref, diagnosis, heading="Updated diagnosis", skip_checks=seen_checks, skip_actions=seen_actions
+    )
+
+
+def build_diagnosis_blocks(
+    case_ref: str,
+    diagnosis: Diagnosis,
+    heading: str = "Diagnosis",
+    skip_checks: set[str] | None = None,
+    skip_actions: set[str] | None = None,
+) -> list[Block]:
+    """A full diagnosis, readable top to bottom; `skip_*` leave out what the thread already shows."""
+    skip_checks = skip_checks or set()
+    skip_actions = skip_actions or set()
     category = diagnosis.category.value.replace("_", " ")
     blocks: list[Block] = [
         _section(
@@ -53,16 +72,18 @@ def build_diagnosis_blocks(case_ref: str, diagnosis: Diagnosis, heading: str = "
             lines.append(f"*{n}. {h.cause}*  `{_bar(h.confidence)}` {round(h.confidence * 100)}%")
             lines.extend(f"    • {e}" for e in h.evidence[:3])
         blocks.append(_section("*Hypotheses*\n" + "\n".join(lines)))
-    checks = list(dict.fromkeys(c for h in diagnosis.hypotheses for c in h.checks))
+    checks = list(dict.fromkeys(c for h in diagnosis.hypotheses for c in h.checks if c not in skip_checks))
     if checks:
         blocks.append(_section("*Checks to run*\n" + "\n".join(f"• `{c}`" for c in checks[:5])))
-    if diagnosis.next_steps:
+    next_steps = [step for step in diagnosis.next_steps if step not in skip_checks]
+    if next_steps:
         blocks.append(
-            _section("*Next steps*\n" + "\n".join(f"{n}. {s}" for n, s in enumerate(diagnosis.next_steps, 1)))
+            _section("*Next steps*\n" + "\n".join(f"{n}. {s}" for n, s in enumerate(next_steps, 1)))
         )
-    if diagnosis.recommended_actions:
+    actions = [a for a in diagnosis.recommended_actions if a.title not in skip_actions]
+    if actions:
         lines = []
-        for action in diagnosis.recommended_actions[:4]:
+        for action in actions[:4]:
             line = f"{RISK_EMOJI.get(action.risk.value, '•')} *{action.title}* ({action.risk.value} risk)"
             if action.command:
                 line += f"\n    `{action.command}`"

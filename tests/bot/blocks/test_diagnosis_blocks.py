@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.blocks.diagnosis import build_diagnosis_blocks
+from bot.blocks.diagnosis import build_diagnosis_blocks, build_followup_blocks
 from engine.models import Category, Diagnosis, Hypothesis, RecommendedAction, RiskLevel, Severity
 from tests.snapshots import assert_matches_snapshot
 
@@ -75,3 +75,26 @@ def test_degraded_follow_up_shows_the_note_and_what_changed() -> None:
 
     assert "⚠️ Claude is unavailable right now" in text
     assert "*What changed*" in text and "40% → 62%" in text
+
+
+def test_followup_shows_what_changed_and_only_new_checks_and_actions() -> None:
+    updated = DIAGNOSIS.model_copy(
+        update={
+            "changes": ["“Memory limit below the working set” 40% → 62%"],
+            "next_steps": ["Compare memory before and after the deploy", "Check the JVM flags"],
+        }
+    )
+
+    text = str([b.to_dict() for b in build_followup_blocks("FM-12", updated, previous=DIAGNOSIS)])
+
+    assert "Updated diagnosis for FM-12" in text and "What changed" in text and "40% → 62%" in text
+    assert "Check the JVM flags" in text
+    assert "Compare memory before and after the deploy" not in text
+    assert "kubectl describe pod" not in text and "Roll back the deploy" not in text
+    assert "62%" in text, "hypotheses are re-ranked and shown again"
+
+
+def test_followup_without_a_previous_diagnosis_is_the_full_diagnosis() -> None:
+    text = str([b.to_dict() for b in build_followup_blocks("FM-12", DIAGNOSIS, previous=None)])
+
+    assert "Roll back the deploy" in text and "kubectl describe pod" in text
