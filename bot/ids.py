@@ -26,3 +26,10 @@ class Ids(StrEnum):
     RUNBOOK_SHARE_BUTTON = "fm_runbook_share"
     RUNBOOK_VIEW_BUTTON = "fm_runbook_view"
     RUNBOOK_MODAL = "fm_runbook_view_modal"
+    # Runbooks drafted from resolved cases.
+    RUNBOOK_OFFER = "fm_runbook_offer"
+    RUNBOOK_CREATE_BUTTON = "fm_runbook_create"
+    RUNBOOK_DECLINE_BUTTON = "fm_runbook_decline"
+    RUNBOOK_DRAFT = "fm_runbook_draft"
+    RUNBOOK_APPROVE_BUTTON = "fm_runbook_approve"
+    RUNBOOK_REJECT_BUTTON = "fm_runbook_reject"

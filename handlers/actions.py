@@ -62,3 +62,33 @@ def register(app: App, runbooks: RunbookRequests) -> None:
         if runbook is not None:
             # trigger_id lives 3 s: the modal opens here (one primary-key read), not in a job.
             client.views_open(trigger_id=click.trigger_id, view=build_runbook_modal(runbook))
+
+    @app.action(Ids.RUNBOOK_CREATE_BUTTON.value)
+    def handle_create_runbook_click(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        click = ButtonClick.from_body(body)
+        if click.value.isdigit():
+            runbooks.create_draft(f"{click.channel_id}:{click.action_ts}", int(click.value), click.user_id)
+
+    @app.action(Ids.RUNBOOK_DECLINE_BUTTON.value)
+    def handle_decline_runbook_click(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        click = ButtonClick.from_body(body)
+        if click.value.isdigit():
+            runbooks.decline(f"{click.channel_id}:{click.action_ts}", int(click.value), click.user_id)
+
+    @app.action(Ids.RUNBOOK_APPROVE_BUTTON.value)
+    def handle_approve_click(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        _review(ButtonClick.from_body(body), "approve")
+
+    @app.action(Ids.RUNBOOK_REJECT_BUTTON.value)
+    def handle_reject_click(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        _review(ButtonClick.from_body(body), "reject")
+
+    def _review(click: ButtonClick, decision: str) -> None:
+        if click.channel_id is None or not click.value.isdigit():
+            return
+        key = f"{click.channel_id}:{click.action_ts}:{click.user_id}"
+        runbooks.review(key, int(click.value), click.user_id, decision, click.channel_id)

@@ -37,6 +37,9 @@ JOBS: dict[str, JobSpec] = {
     "sync_incident_thread": JobSpec("jobs.incidents.sync_incident_thread", "low", 60),
     "resolve_case": JobSpec("jobs.resolutions.resolve_case", "high", 60),
     "sync_pagerduty_resolution": JobSpec("jobs.resolutions.sync_pagerduty_resolution", "default", 60),
+    "create_runbook_draft": JobSpec("jobs.runbook_drafts.create_runbook_draft", "high", 60),
+    "decline_runbook_offer": JobSpec("jobs.runbook_drafts.decline_runbook_offer", "high", 30),
+    "review_runbook_draft": JobSpec("jobs.runbook_drafts.review_runbook_draft", "high", 60),
 }
 
 

@@ -12,6 +12,7 @@ from jobs.cases import case_card
 from jobs.incident_payloads import PAGERDUTY
 from jobs.incidents import incident_runtime, render_root
 from jobs.pagerduty import PagerDutyError
+from jobs.runbook_drafts import offer_runbook
 from jobs.runtime import JobContext
 from storage.cases import PendingJob
 from storage.models import Case
@@ -45,6 +46,7 @@ def resolve_case(resolution_id: int) -> dict[str, Any]:
         text = f"✅ Resolved by <@{resolution.resolved_by}>: {resolution.summary}"
         resp = ctx.slack.chat_postMessage(channel=case.channel_id, thread_ts=case.root_ts, text=text)
         rt.repo.update_resolution(resolution_id, posted_ts=str(resp["ts"]))
+    offer_runbook(ctx, case, resolution_id)
     ctx.cases.claim_job(f"resolve_case:{resolution_id}")
     log.info("case resolved from slack", extra={"case": case.ref})
     return {"status": "resolved", "case": case.ref}

@@ -33,6 +33,25 @@ class RunbookRequests:
         job = PendingJob(f"share_runbook:{_safe(key)}", "share_runbook", [channel_id, user_id, runbook_id])
         return self.queue.enqueue(job)
 
+    def create_draft(self, key: str, case_id: int, user_id: str) -> bool:
+        """Enqueue drafting a runbook from a resolved case (the job itself is idempotent per case)."""
+        job = PendingJob(f"create_runbook_draft:{_safe(key)}", "create_runbook_draft", [case_id, user_id])
+        return self.queue.enqueue(job)
+
+    def decline(self, key: str, case_id: int, user_id: str) -> bool:
+        """Enqueue closing a case's runbook offer ("No thanks")."""
+        job = PendingJob(f"decline_runbook_offer:{_safe(key)}", "decline_runbook_offer", [case_id, user_id])
+        return self.queue.enqueue(job)
+
+    def review(self, key: str, runbook_id: int, user_id: str, decision: str, channel_id: str) -> bool:
+        """Enqueue an Approve / Reject vote on a drafted runbook; once per Slack delivery key."""
+        job = PendingJob(
+            f"review_runbook_draft:{_safe(key)}",
+            "review_runbook_draft",
+            [runbook_id, user_id, decision, channel_id],
+        )
+        return self.queue.enqueue(job)
+
     def get(self, ref: str) -> Runbook | None:
         """One runbook by RB-0042 or 42 (a primary-key read, fine inside the ack window)."""
         runbook_id = parse_ref(ref)

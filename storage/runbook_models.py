@@ -54,3 +54,20 @@ class RunbookSuggestionRow(Base):
     score: Mapped[float] = mapped_column(Float, default=0.0)
     slack_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RunbookOfferRow(Base):
+    """The "create a runbook from this case?" offer on a resolved case, and the draft it led to."""
+
+    __tablename__ = "runbook_offers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    resolution_id: Mapped[int] = mapped_column(Integer)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str] = mapped_column(String(32))
+    offer_ts: Mapped[str | None] = mapped_column(String(32))
+    declined_by: Mapped[str | None] = mapped_column(String(32))
+    runbook_id: Mapped[int | None] = mapped_column(ForeignKey("runbooks.id", ondelete="SET NULL"), index=True)
+    card_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

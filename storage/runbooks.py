@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import utcnow
-from storage.runbook_models import RunbookRow, RunbookSuggestionRow
+from storage.runbook_models import RunbookOfferRow, RunbookRow, RunbookSuggestionRow
 
 CONTENT_FIELDS = (
     "title",
@@ -186,4 +186,56 @@ class RunbookRepository:
                 .where(RunbookSuggestionRow.case_id == case_id)
                 .values(slack_ts=slack_ts)
             )
+            session.commit()
+
+    def decide(self, runbook_id: int, expected_status: str, status: str, reviewer: str) -> bool:
+        """Move a runbook out of `expected_status` once; False when someone else already decided."""
+        with self._sessions() as session:
+            result = session.execute(
+                update(RunbookRow)
+                .where(RunbookRow.id == runbook_id, RunbookRow.status == expected_status)
+                .values(status=status, reviewer=reviewer, updated_at=utcnow())
+            )
+            session.commit()
+            return bool(getattr(result, "rowcount", 0))
+
+    def ensure_offer(
+        self, case_id: int, resolution_id: int, channel_id: str, thread_ts: str
+    ) -> RunbookOfferRow:
+        """The runbook offer for a case, created on first call (one per case, however many resolves)."""
+        with self._sessions() as session:
+            existing = session.scalars(
+                select(RunbookOfferRow).where(RunbookOfferRow.case_id == case_id)
+            ).first()
+            if existing is not None:
+                return existing
+            row = RunbookOfferRow(
+                case_id=case_id, resolution_id=resolution_id, channel_id=channel_id, thread_ts=thread_ts
+            )
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError:  # a concurrent run created it first
+                session.rollback()
+                return session.scalars(
+                    select(RunbookOfferRow).where(RunbookOfferRow.case_id == case_id)
+                ).one()
+            return row
+
+    def get_offer(self, case_id: int) -> RunbookOfferRow | None:
+        """The runbook offer made on a case, if any."""
+        with self._sessions() as session:
+            return session.scalars(select(RunbookOfferRow).where(RunbookOfferRow.case_id == case_id)).first()
+
+    def offer_for_runbook(self, runbook_id: int) -> RunbookOfferRow | None:
+        """The offer whose draft is this runbook (where its card lives)."""
+        with self._sessions() as session:
+            return session.scalars(
+                select(RunbookOfferRow).where(RunbookOfferRow.runbook_id == runbook_id)
+            ).first()
+
+    def update_offer(self, offer_id: int, **values: object) -> None:
+        """Set columns on an offer (offer_ts, declined_by, runbook_id, card_ts)."""
+        with self._sessions() as session:
+            session.execute(update(RunbookOfferRow).where(RunbookOfferRow.id == offer_id).values(**values))
             session.commit()
