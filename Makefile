@@ -49,7 +49,7 @@ unit: install browser
 eval: install
 	$(BIN)/faultmaven eval diagnosis --cases bench/data/diagnosis_dev.jsonl
 
-test: install lint types unit eval
+test: install lint types eval unit
 
 bench: install
 	$(BIN)/python -m bench.ack_latency
