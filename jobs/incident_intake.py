@@ -11,8 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from engine.errors import StorageUnavailableError
 from jobs.queue import JobQueue
-from storage.cases import PendingJob
 from storage.incidents import IncidentRepository, NewIncidentEvent
+from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
 

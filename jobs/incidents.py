@@ -25,9 +25,9 @@ from jobs.incident_runtime import IncidentRuntime
 from jobs.intake import NewCaseRequest
 from jobs.ratelimit import wait_for_channel_slot
 from jobs.runtime import JobContext, current_context
-from storage.cases import PendingJob
 from storage.incident_models import Incident, IncidentEvent
 from storage.models import Case
+from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
 

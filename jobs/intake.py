@@ -14,7 +14,8 @@ from engine.errors import StorageUnavailableError
 from engine.models import CaseStatus, Severity
 from engine.triage import guess_severity, title_from_text
 from jobs.queue import JobQueue
-from storage.cases import CaseRepository, NewCase, PendingJob
+from storage.cases import CaseRepository, NewCase
+from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
 

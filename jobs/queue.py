@@ -11,7 +11,7 @@ from rq import Queue, Retry
 from rq.exceptions import DuplicateJobError
 from rq.serializers import JSONSerializer
 
-from storage.cases import PendingJob
+from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from jobs.incidents import incident_runtime, render_root
 from jobs.pagerduty import PagerDutyError
 from jobs.runbook_drafts import offer_runbook
 from jobs.runtime import JobContext
-from storage.cases import PendingJob
 from storage.models import Case
+from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import re
 from engine.runbooks.models import Runbook, parse_ref
 from jobs.queue import JobQueue
 from jobs.runbook_library import runbook_from_row
-from storage.cases import PendingJob
+from storage.outbox import PendingJob
 from storage.runbooks import RunbookRepository
 
 

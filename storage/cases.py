@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from storage.models import Case, CaseMessage, OutboxEntry, utcnow
+from storage.outbox import PendingJob, insert_with_job
 
 # Built once: constructing statements per call costs more than SQLite's insert itself.
 _CASES = Case.metadata.tables["cases"]
@@ -30,13 +31,6 @@ class NewCase:
     status: str
     service: str | None = None
     root_ts: str | None = None
-
-
-@dataclass(frozen=True)
-class PendingJob:
-    job_key: str
-    job_name: str
-    args: list[str | int]
 
 
 class CaseRepository:
@@ -79,17 +73,9 @@ class CaseRepository:
         """Record a human message in a case thread with the job that answers it; once per Slack ts."""
         with self._sessions() as session:
             message = CaseMessage(case_id=case_id, author_id=author_id, text=text, slack_ts=slack_ts)
-            session.add(message)
-            try:
-                session.flush()
-                job = PendingJob(f"{job_name}:{message.id}", job_name, [case_id, message.id])
-                session.add(
-                    OutboxEntry(job_key=job.job_key, job_name=job_name, args_json=json.dumps(job.args))
-                )
-                session.commit()
+            job = insert_with_job(session, message, job_name, lambda message_id: [case_id, message_id])
+            if job is not None:
                 return message, job, True
-            except IntegrityError:
-                session.rollback()
             found = session.scalars(
                 select(CaseMessage).where(CaseMessage.case_id == case_id, CaseMessage.slack_ts == slack_ts)
             ).one()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,9 +10,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.cases import PendingJob
 from storage.incident_models import CaseResolution, Incident, IncidentEvent
-from storage.models import OutboxEntry, utcnow
+from storage.models import utcnow
+from storage.outbox import PendingJob, insert_with_job, outbox_entry
 
 
 @dataclass(frozen=True)
@@ -36,17 +35,9 @@ class IncidentRepository:
     def record_event(self, new: NewIncidentEvent, job_name: str) -> PendingJob | None:
         """Store a delivery and its processing job in one transaction; None for a redelivery."""
         with self._sessions() as session:
-            event = IncidentEvent(**new.__dict__)
-            session.add(event)
-            try:
-                session.flush()
-                job = PendingJob(f"{job_name}:{event.id}", job_name, [event.id])
-                session.add(_outbox(job))
-                session.commit()
-                return job
-            except IntegrityError:
-                session.rollback()
-                return None
+            return insert_with_job(
+                session, IncidentEvent(**new.__dict__), job_name, lambda event_id: [event_id]
+            )
 
     def get_event(self, event_id: int) -> IncidentEvent | None:
         """One stored delivery."""
@@ -138,16 +129,7 @@ class IncidentRepository:
             resolution = CaseResolution(
                 case_id=case_id, resolved_by=resolved_by, summary=summary, slack_ts=slack_ts
             )
-            session.add(resolution)
-            try:
-                session.flush()
-                job = PendingJob(f"{job_name}:{resolution.id}", job_name, [resolution.id])
-                session.add(_outbox(job))
-                session.commit()
-                return job
-            except IntegrityError:
-                session.rollback()
-                return None
+            return insert_with_job(session, resolution, job_name, lambda resolution_id: [resolution_id])
 
     def get_resolution(self, resolution_id: int) -> CaseResolution | None:
         """One resolution."""
@@ -163,12 +145,8 @@ class IncidentRepository:
     def ensure_job(self, job: PendingJob) -> None:
         """Write an outbox row unless one with this key exists (idempotent follow-up jobs)."""
         with self._sessions() as session:
-            session.add(_outbox(job))
+            session.add(outbox_entry(job))
             try:
                 session.commit()
             except IntegrityError:
                 session.rollback()
-
-
-def _outbox(job: PendingJob) -> OutboxEntry:
-    return OutboxEntry(job_key=job.job_key, job_name=job.job_name, args_json=json.dumps(job.args))
