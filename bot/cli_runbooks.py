@@ -12,10 +12,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from bot.engines import build_embedder
 from bot.settings import Settings
 from engine.runbooks.markdown import render_runbook_markdown
 from engine.runbooks.models import RunbookSource
-from engine.search.embedding import Embedder, make_embedder
+from engine.search.embedding import Embedder
 from engine.search.evaluation import evaluate, load_queries
 from engine.search.hybrid import HybridSearcher, SearchDocument, SearchMode
 from jobs.runbook_library import RunbookLibrary, read_markdown_folder
@@ -32,11 +33,6 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 def shipped_runbooks_dir(settings: Settings) -> Path:
     """FAULTMAVEN_RUNBOOKS_DIR, or the library in this repository."""
     return settings.faultmaven_runbooks_dir or SHIPPED_RUNBOOKS
-
-
-def build_embedder(settings: Settings) -> Embedder | None:
-    """The embedder FAULTMAVEN_EMBEDDING names (None for keyword-only search)."""
-    return make_embedder(settings.faultmaven_embedding, settings.faultmaven_embedding_model_path)
 
 
 def build_runbook_library(settings: Settings, db: Engine) -> RunbookLibrary:

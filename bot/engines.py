@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 import anthropic
 
 from bot.settings import Settings
@@ -11,15 +14,25 @@ from engine.llm.caller import ModelCaller
 from engine.llm.engine import ClaudeEngine
 from engine.offline import OfflineEngine
 from engine.ports import DiagnosisEngine
-from engine.search.embedding import make_embedder
+from engine.search.embedding import Embedder, make_embedder
+
+
+@lru_cache(maxsize=4)
+def _cached_embedder(name: str, model_path: Path | None) -> Embedder | None:
+    return make_embedder(name, model_path)
+
+
+def build_embedder(settings: Settings) -> Embedder | None:
+    """The embedder FAULTMAVEN_EMBEDDING names (None for keyword-only), loaded once per process.
+
+    The worker's diagnosis engine and runbook library share it, so the model is in memory once.
+    """
+    return _cached_embedder(settings.faultmaven_embedding, settings.faultmaven_embedding_model_path)
 
 
 def build_diagnosis_engine(settings: Settings, client: anthropic.Anthropic | None = None) -> DiagnosisEngine:
     """Claude (falling back to offline) when ANTHROPIC_API_KEY is set, else the offline engine."""
-    offline = OfflineEngine(
-        load_patterns(),
-        make_embedder(settings.faultmaven_embedding, settings.faultmaven_embedding_model_path),
-    )
+    offline = OfflineEngine(load_patterns(), build_embedder(settings))
     if settings.anthropic_api_key is None and client is None:
         return offline
     if client is None:
