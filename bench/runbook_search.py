@@ -75,7 +75,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=300)
     args = parser.parse_args()
-    embedder = MiniLmOnnxEmbedder(batch_size=64)
+    embedder = MiniLmOnnxEmbedder()
     docs = synthesise(args.docs)
     with tempfile.TemporaryDirectory(prefix="fm-bench-") as workdir:
         store = ChromaVectorStore(make_chroma_client(Path(workdir)), embedder.embed, embedder.name)

@@ -9,9 +9,12 @@ from slack_bolt import App, BoltResponse
 
 from bot.services import Services
 from bot.settings import Settings
-from handlers import actions, commands, events, views
+from handlers import actions, approvals, commands, events, runbook_feedback, views
+from jobs.action_requests import ActionRequests
+from jobs.audit_trail import AuditRequests
 from jobs.runbook_requests import RunbookRequests
 from jobs.slack import make_web_client
+from storage.actions import ActionRepository
 from storage.db import make_session_factory
 from storage.runbooks import RunbookRepository
 
@@ -30,10 +33,19 @@ def create_app(settings: Settings, services: Services) -> App:
         process_before_response=True,
     )
     runbooks = RunbookRequests(services.queue, RunbookRepository(make_session_factory(services.db)))
-    commands.register(app, services.intake, settings.slack_command, runbooks)
+    audits = AuditRequests(services.cases, services.queue)
+    commands.register(app, services.intake, settings.slack_command, runbooks, audits=audits)
     actions.register(app, runbooks)
-    events.register(app, services.intake, services.incidents)
-    views.register(app, services.intake)
+    runbook_feedback.register(app, runbooks)
+    action_requests = ActionRequests(
+        services.queue,
+        ActionRepository(make_session_factory(services.db)),
+        services.cases,
+        dry_run=settings.faultmaven_execution_mode != "live",
+    )
+    approvals.register(app, action_requests)
+    events.register(app, services.intake, services.incidents, action_requests, audits=audits)
+    views.register(app, services.intake, runbooks)
 
     @app.error
     def handle_unexpected_error(error: Exception, body: dict[str, Any]) -> BoltResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bot.cli_audit import add_audit_commands
 from bot.cli_eval import add_eval_parser
 from bot.cli_runbooks import add_runbook_commands
 from bot.logs import configure_logging
@@ -59,13 +60,15 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.actions import build_action_runtime
     from bot.cli_runbooks import load_runbook_library
-    from bot.engines import build_diagnosis_engine
+    from bot.engines import build_diagnosis_engine, build_runbook_writer
     from bot.incidents import build_incident_runtime
     from bot.services import build_services
     from jobs.runtime import JobContext
     from jobs.slack import make_web_client
     from jobs.worker import run_worker
+    from storage.audit import AuditLog
     from storage.db import make_session_factory
     from storage.llm_usage import LlmUsageRepository
     from storage.migrate import upgrade
@@ -82,7 +85,11 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         engine=build_diagnosis_engine(settings),
         llm_usage=LlmUsageRepository(make_session_factory(services.db)),
         runbooks=load_runbook_library(settings, services.db),
+        audit=AuditLog(make_session_factory(services.db)),
+        actions=build_action_runtime(settings, services.db, services.queue),
         runbook_min_similarity=settings.runbook_suggest_min_similarity,
+        runbook_reviewers=settings.runbook_reviewers,
+        runbook_writer=build_runbook_writer(settings),
     )
     run_worker(context, services.queue, burst=args.burst)
     return 0
@@ -123,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.set_defaults(func=cmd_migrate)
     add_runbook_commands(sub)
     add_eval_parser(sub)
+    add_audit_commands(sub)
     return parser
 
 

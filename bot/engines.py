@@ -12,6 +12,7 @@ from engine.knowledge.patterns_model import load_patterns
 from engine.llm.breaker import CircuitBreaker
 from engine.llm.caller import ModelCaller
 from engine.llm.engine import ClaudeEngine
+from engine.llm.runbook_writer import RUNBOOK_TOOL, ClaudeRunbookWriter
 from engine.offline import OfflineEngine
 from engine.ports import DiagnosisEngine
 from engine.search.embedding import Embedder, make_embedder
@@ -30,19 +31,38 @@ def build_embedder(settings: Settings) -> Embedder | None:
     return _cached_embedder(settings.faultmaven_embedding, settings.faultmaven_embedding_model_path)
 
 
+def build_anthropic_client(settings: Settings) -> anthropic.Anthropic | None:
+    """The SDK client when ANTHROPIC_API_KEY is set (timeouts and SDK retries from Settings)."""
+    if settings.anthropic_api_key is None:
+        return None
+    return anthropic.Anthropic(
+        api_key=settings.anthropic_api_key.get_secret_value(),
+        base_url=settings.anthropic_base_url,
+        timeout=settings.anthropic_timeout_seconds,
+        max_retries=settings.anthropic_max_retries,
+    )
+
+
+def build_runbook_writer(
+    settings: Settings, client: anthropic.Anthropic | None = None
+) -> ClaudeRunbookWriter | None:
+    """Claude drafts runbooks from resolved cases when a key is set; None: the offline template does."""
+    client = client or build_anthropic_client(settings)
+    if client is None:
+        return None
+    # Runbooks are longer than a diagnosis, and written once per case: the strong model, more tokens.
+    caller = ModelCaller(client, max_tokens=4096, tool=RUNBOOK_TOOL)
+    return ClaudeRunbookWriter(caller, settings.anthropic_strong_model)
+
+
 def build_diagnosis_engine(settings: Settings, client: anthropic.Anthropic | None = None) -> DiagnosisEngine:
     """Claude (falling back to offline) when ANTHROPIC_API_KEY is set, else the offline engine."""
     offline = OfflineEngine(load_patterns(), build_embedder(settings))
     if settings.anthropic_api_key is None and client is None:
         return offline
+    client = client or build_anthropic_client(settings)
     if client is None:
-        assert settings.anthropic_api_key is not None
-        client = anthropic.Anthropic(
-            api_key=settings.anthropic_api_key.get_secret_value(),
-            base_url=settings.anthropic_base_url,
-            timeout=settings.anthropic_timeout_seconds,
-            max_retries=settings.anthropic_max_retries,
-        )
+        return offline
     return ClaudeEngine(
         ModelCaller(client),
         offline,

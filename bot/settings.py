@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.errors import ConfigurationError
+from engine.runbooks.reviewers import parse_reviewers
 from jobs.incident_routing import RouteRule, parse_routes
 from jobs.pagerduty import DEFAULT_PAGERDUTY_API_URL
 
@@ -56,6 +58,9 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     faultmaven_runbooks_dir: Path | None = None
     runbook_suggest_min_similarity: float = Field(default=0.35, ge=0.0, le=1.0)
+    # Who may approve drafted runbooks: Slack user ids and/or user group ids (S…), comma-separated.
+    # Empty: anyone but the draft's author (and its last editor).
+    faultmaven_runbook_reviewers: str = ""
     log_level: str = "INFO"
     # Incidents (PagerDuty V3 and Alertmanager webhooks open cases; see README "Incidents").
     pagerduty_webhook_secret: SecretStr | None = None  # comma-separated: old,new during rotation
@@ -67,8 +72,19 @@ class Settings(BaseSettings):
     faultmaven_incident_routes: str = ""  # "service=Checkout:C0CHECKOUT, namespace=shop:C0SHOP"
     faultmaven_incident_debounce_seconds: float = Field(default=2.0, ge=0)
     faultmaven_channel_message_interval: float = Field(default=1.0, ge=0)
+    # Actions: the approval policy (YAML; the shipped default when unset), dry-run until an operator
+    # sets "live", and the automation endpoint the webhook executor signs its POSTs for.
+    faultmaven_policy_file: Path | None = None
+    faultmaven_execution_mode: Literal["dry-run", "live"] = "dry-run"
+    faultmaven_action_webhook_url: str | None = None
+    faultmaven_action_webhook_secret: SecretStr | None = None
 
-    @field_validator("pagerduty_webhook_secret", "alertmanager_token", "pagerduty_api_token")
+    @field_validator(
+        "pagerduty_webhook_secret",
+        "alertmanager_token",
+        "pagerduty_api_token",
+        "faultmaven_action_webhook_secret",
+    )
     @classmethod
     def _reject_incident_placeholders(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().strip():
@@ -88,6 +104,17 @@ class Settings(BaseSettings):
         """Every configured PagerDuty signing secret (several while rotating)."""
         raw = self.pagerduty_webhook_secret.get_secret_value() if self.pagerduty_webhook_secret else ""
         return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+    @field_validator("faultmaven_runbook_reviewers")
+    @classmethod
+    def _reviewers_parse(cls, value: str) -> str:
+        parse_reviewers(value)
+        return value
+
+    @property
+    def runbook_reviewers(self) -> tuple[str, ...]:
+        """FAULTMAVEN_RUNBOOK_REVIEWERS, parsed."""
+        return parse_reviewers(self.faultmaven_runbook_reviewers)
 
     @property
     def incident_routes(self) -> list[RouteRule]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from enum import StrEnum
 
@@ -59,6 +60,11 @@ class RecommendedAction(BaseModel):
     target: str = ""
     risk: RiskLevel = RiskLevel.MEDIUM
     rollback: str = ""
+
+    @property
+    def key(self) -> str:
+        """A short stable id, carried by the action's Run… button and looked up again on the server."""
+        return hashlib.sha256(f"{self.title}\n{self.command}".encode()).hexdigest()[:12]
 
 
 class LlmCall(BaseModel):

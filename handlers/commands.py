@@ -10,9 +10,12 @@ from slack_sdk import WebClient
 
 from bot.blocks.report import build_report_modal, build_usage_blocks, usage_text
 from engine.errors import FaultMavenError
+from handlers.approvals import open_propose_modal
+from handlers.audit_commands import handle_audit_command
 from handlers.payloads import SlashCommand
 from handlers.runbook_commands import SUBCOMMANDS as RUNBOOK_SUBCOMMANDS
 from handlers.runbook_commands import handle_runbook_command
+from jobs.audit_trail import AuditRequests
 from jobs.intake import Intake, IntakeResult, NewCaseRequest
 from jobs.runbook_requests import RunbookRequests
 
@@ -31,7 +34,13 @@ def opening_text(result: IntakeResult) -> str:
     return f"Opening case {result.case_ref}… the diagnosis will appear in its thread."
 
 
-def register(app: App, intake: Intake, command: str, runbooks: RunbookRequests | None = None) -> None:
+def register(
+    app: App,
+    intake: Intake,
+    command: str,
+    runbooks: RunbookRequests | None = None,
+    audits: AuditRequests | None = None,
+) -> None:
     """Attach the slash command listener."""
 
     @app.command(command)
@@ -44,8 +53,16 @@ def register(app: App, intake: Intake, command: str, runbooks: RunbookRequests |
             # trigger_id lives 3 s: the modal must open here, not in a job.
             client.views_open(trigger_id=cmd.trigger_id, view=build_report_modal(cmd.channel_id))
             return
+        if cmd.subcommand == "run":
+            ack()
+            # trigger_id lives 3 s: the modal opens here. Slash commands carry no thread: it asks the case.
+            open_propose_modal(cmd, client)
+            return
         if runbooks is not None and cmd.subcommand in RUNBOOK_SUBCOMMANDS:
             handle_runbook_command(ack, cmd, runbooks, client)
+            return
+        if audits is not None and cmd.subcommand == "audit":
+            handle_audit_command(ack, cmd, audits)
             return
         if cmd.subcommand != "help":
             ack(

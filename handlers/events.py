@@ -10,7 +10,12 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.report import usage_text
+from handlers.approval_payloads import run_words
+from handlers.approvals import propose_from_thread
+from handlers.audit_commands import AUDIT_USAGE, is_audit_request
 from handlers.payloads import MessageEvent
+from jobs.action_requests import ActionRequests
+from jobs.audit_trail import AuditRequests
 from jobs.incident_intake import IncidentIntake
 from jobs.intake import Intake, NewCaseRequest
 
@@ -26,7 +31,13 @@ def resolve_summary(words: str) -> str | None:
     return match.group("summary").strip() if match else None
 
 
-def register(app: App, intake: Intake, resolutions: IncidentIntake | None = None) -> None:
+def register(
+    app: App,
+    intake: Intake,
+    resolutions: IncidentIntake | None = None,
+    actions: ActionRequests | None = None,
+    audits: AuditRequests | None = None,
+) -> None:
     """Attach event listeners; `@FaultMaven resolve …` in a case thread resolves it via `resolutions`."""
 
     @app.event("app_mention")
@@ -38,7 +49,19 @@ def register(app: App, intake: Intake, resolutions: IncidentIntake | None = None
         case_id = (
             intake.find_case_for_thread(message.channel, message.thread_ts) if message.thread_ts else None
         )
+        if audits is not None and is_audit_request(message.words):
+            if case_id is None:
+                client.chat_postEphemeral(
+                    channel=message.channel, user=message.user, text=AUDIT_USAGE, thread_ts=message.thread_ts
+                )
+                return
+            audits.upload(message.ts, case_id, message.channel, message.thread_ts, message.user)
+            return
         if case_id is not None:
+            run = run_words(message.words)
+            if actions is not None and run is not None:
+                propose_from_thread(actions, client, case_id, message.channel, message.user, run, message.ts)
+                return
             summary = resolve_summary(message.words)
             if resolutions is not None and summary is not None:
                 resolutions.resolve_from_slack(case_id, message.user, summary, message.ts)
@@ -70,6 +93,10 @@ def register(app: App, intake: Intake, resolutions: IncidentIntake | None = None
         )
         if resolutions is not None and addressed and resolve_summary(message.words) is not None:
             return  # `@FaultMaven resolve …`: the app_mention delivery of this message handles it
+        if actions is not None and addressed and run_words(message.words) is not None:
+            return  # `@FaultMaven run …`: likewise
+        if audits is not None and addressed and is_audit_request(message.words):
+            return  # `@FaultMaven audit`: likewise
         case_id = intake.find_case_for_thread(message.channel, message.thread_ts)
         if case_id is not None:
             # A mention in a case thread also arrives as app_mention; the message ts dedupes the two.

@@ -1,4 +1,4 @@
-"""`/faultmaven search <words>` and `/faultmaven runbook search|show|share …`."""
+"""`/faultmaven search <words>` and `/faultmaven runbook search|show|share|review …`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ RUNBOOK_USAGE = (
     "Runbooks:\n"
     "• `/faultmaven search <words>` or `/faultmaven runbook search <words>`\n"
     "• `/faultmaven runbook show RB-0042`\n"
-    "• `/faultmaven runbook share RB-0042 #channel`"
+    "• `/faultmaven runbook share RB-0042 #channel`\n"
+    "• `/faultmaven runbook review` (drafts awaiting review, with who may approve them)"
 )
 
 
@@ -29,6 +30,11 @@ def handle_runbook_command(ack: Ack, cmd: SlashCommand, requests: RunbookRequest
     if action == "search" and rest:
         requests.search(cmd.trigger_id, cmd.channel_id, cmd.user_id, rest)
         ack(response_type="ephemeral", text=f"🔍 Searching runbooks for “{rest[:100]}”…")
+        return
+    if action == "review":
+        # The list is built in the worker (it may look up reviewer groups); it arrives ephemerally.
+        requests.review_queue(cmd.trigger_id, cmd.channel_id, cmd.user_id)
+        ack()
         return
     if action == "show" and rest:
         runbook = requests.get(rest.split()[0])

@@ -1,4 +1,4 @@
-"""Modal submissions: the report-a-problem form opens a case."""
+"""Modal submissions: the report-a-problem form opens a case; runbook forms live in runbook_views."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from slack_bolt import Ack, App
 from bot.ids import Ids
 from engine.errors import FaultMavenError
 from engine.models import Severity
+from handlers import runbook_views
 from handlers.payloads import ReportSubmission
 from jobs.intake import Intake, NewCaseRequest
+from jobs.runbook_requests import RunbookRequests
 
 REPORT_FIELDS = {
     "title": (Ids.REPORT_TITLE_BLOCK.value, Ids.REPORT_TITLE_INPUT.value),
@@ -21,8 +23,10 @@ REPORT_FIELDS = {
 }
 
 
-def register(app: App, intake: Intake) -> None:
+def register(app: App, intake: Intake, runbooks: RunbookRequests | None = None) -> None:
     """Attach view listeners."""
+    if runbooks is not None:
+        runbook_views.register(app, runbooks)
 
     @app.view(Ids.REPORT_MODAL.value)
     def handle_report_submission(ack: Ack, body: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from bot.blocks.case import CaseCard, build_case_root_blocks, build_progress_blocks, case_root_text
 from bot.blocks.diagnosis import build_diagnosis_blocks, build_followup_blocks, diagnosis_text
 from engine.models import CaseContext, Diagnosis, Severity, Turn
+from jobs.audit_events import audit_case_diagnosed, audit_thread_turn
 from jobs.runbooks import post_suggestions
 from jobs.runtime import JobContext, current_context
 from jobs.usage import record_llm_usage
@@ -88,11 +89,12 @@ def diagnose_case(case_id: int) -> dict[str, Any]:
     )
     diagnosis = ctx.engine.diagnose(case_context(case))
     record_llm_usage(ctx, case.id, f"diagnose_case:{case_id}", diagnosis)
+    audit_case_diagnosed(ctx, case, diagnosis)
     ctx.slack.chat_update(
         channel=case.channel_id,
         ts=progress_ts,
         text=diagnosis_text(case.ref, diagnosis),
-        blocks=build_diagnosis_blocks(case.ref, diagnosis),
+        blocks=build_diagnosis_blocks(case.ref, diagnosis, case_id=case.id),
     )
     ctx.cases.update_case(case.id, diagnosis_json=diagnosis.model_dump_json())
     ctx.cases.add_bot_message(case.id, ctx.bot_user_id, diagnosis.summary, progress_ts)
@@ -124,7 +126,8 @@ def answer_in_thread(case_id: int, message_id: int) -> dict[str, Any]:
     context = case_context(case, up_to_message_id=message_id)
     diagnosis = ctx.engine.diagnose(context)
     record_llm_usage(ctx, case.id, f"answer_in_thread:{message_id}", diagnosis)
-    blocks = build_followup_blocks(case.ref, diagnosis, context.previous)
+    audit_thread_turn(ctx, case, message, diagnosis)
+    blocks = build_followup_blocks(case.ref, diagnosis, context.previous, case_id=case.id)
     text = diagnosis_text(case.ref, diagnosis)
     if message.reply_ts:
         ctx.slack.chat_update(channel=case.channel_id, ts=message.reply_ts, text=text, blocks=blocks)

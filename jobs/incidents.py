@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.blocks.case import CardLink, CaseCard, build_case_root_blocks, case_root_text
 from engine.models import CaseStatus
+from jobs.audit_events import audit_incident_event
 from jobs.cases import case_card, diagnose_case
 from jobs.incident_lines import SOURCE_LABEL, thread_line
 from jobs.incident_payloads import (
@@ -24,6 +25,8 @@ from jobs.incident_routing import route_channel
 from jobs.incident_runtime import IncidentRuntime
 from jobs.intake import NewCaseRequest
 from jobs.ratelimit import wait_for_channel_slot
+from jobs.runbook_feedback import ask_for_runbook_feedback
+from jobs.runbook_offers import offer_runbook_at_source
 from jobs.runtime import JobContext, current_context
 from storage.incident_models import Incident, IncidentEvent
 from storage.models import Case
@@ -127,6 +130,7 @@ def process_incident_event(event_id: int) -> dict[str, Any]:
             ctx.cases.update_case(incident.case_id, status=CaseStatus.RESOLVED.value)
         elif before_status == "resolved":
             ctx.cases.update_case(incident.case_id, status=CaseStatus.INVESTIGATING.value)
+    audit_incident_event(ctx, event_id, incident, update, before_status, incident.case_id or opened)
     rt.repo.finish_event(event_id, incident.id, line)
     if opened is not None:
         render_root(ctx, rt, incident.id)
@@ -218,6 +222,7 @@ def sync_incident_thread(incident_id: int, suffix: str = "") -> dict[str, Any]:
         return {"status": "no thread", "incident_id": incident_id}
     pending = rt.repo.pending_lines(incident_id)
     if not pending:
+        _offer_runbook_if_resolved(ctx, incident)
         return {"status": "up to date", "incident_id": incident_id}
     shown = [e.thread_line or "" for e in pending[-MAX_LINES_PER_MESSAGE:]]
     if len(pending) > MAX_LINES_PER_MESSAGE:
@@ -225,4 +230,12 @@ def sync_incident_thread(incident_id: int, suffix: str = "") -> dict[str, Any]:
     wait_for_channel_slot(rt.queue.connection, incident.channel_id, rt.channel_interval_seconds)
     resp = ctx.slack.chat_postMessage(channel=incident.channel_id, thread_ts=root_ts, text="\n".join(shown))
     rt.repo.mark_lines_posted([e.id for e in pending], str(resp["ts"]))
+    _offer_runbook_if_resolved(ctx, incident)
     return {"status": "posted", "incident_id": incident_id, "lines": len(pending)}
+
+
+def _offer_runbook_if_resolved(ctx: JobContext, incident: Incident) -> None:
+    # After the "resolved" line, so the thread reads in order; once per case, however often we sync.
+    if incident.status == "resolved" and incident.case_id is not None:
+        ask_for_runbook_feedback(ctx, incident.case_id)
+        offer_runbook_at_source(ctx, incident.case_id)

@@ -37,9 +37,25 @@ JOBS: dict[str, JobSpec] = {
     "sync_incident_thread": JobSpec("jobs.incidents.sync_incident_thread", "low", 60),
     "resolve_case": JobSpec("jobs.resolutions.resolve_case", "high", 60),
     "sync_pagerduty_resolution": JobSpec("jobs.resolutions.sync_pagerduty_resolution", "default", 60),
-    "create_runbook_draft": JobSpec("jobs.runbook_drafts.create_runbook_draft", "high", 60),
+    # Drafting may ask Claude (30 s timeout, SDK retries, one retry of a malformed answer).
+    "create_runbook_draft": JobSpec("jobs.runbook_drafts.create_runbook_draft", "high", 240),
+    "create_runbook_draft_with_fix": JobSpec(
+        "jobs.runbook_drafts.create_runbook_draft_with_fix", "high", 240
+    ),
     "decline_runbook_offer": JobSpec("jobs.runbook_drafts.decline_runbook_offer", "high", 30),
     "review_runbook_draft": JobSpec("jobs.runbook_drafts.review_runbook_draft", "high", 60),
+    "record_runbook_vote": JobSpec("jobs.runbook_feedback.record_runbook_vote", "high", 30),
+    "save_runbook_edit": JobSpec("jobs.runbook_edits.save_runbook_edit", "high", 30),
+    "list_runbook_reviews": JobSpec("jobs.runbook_reviews.list_runbook_reviews", "high", 30),
+    "upload_audit_trail": JobSpec("jobs.audit_trail.upload_audit_trail", "high", 120),
+    # Actions and approvals: votes and expiry are quick; executions wait on automation endpoints.
+    "propose_recommended_action": JobSpec("jobs.actions.propose_recommended_action", "high", 30),
+    "propose_action": JobSpec("jobs.actions.propose_action", "high", 30),
+    "record_vote": JobSpec("jobs.action_votes.record_vote", "high", 30),
+    "expire_proposal": JobSpec("jobs.action_votes.expire_proposal", "high", 30),
+    "execute_action": JobSpec("jobs.action_execution.execute_action", "default", 300),
+    "propose_rollback": JobSpec("jobs.action_execution.propose_rollback", "high", 30),
+    "record_fix_answer": JobSpec("jobs.action_execution.record_fix_answer", "high", 30),
 }
 
 

@@ -8,11 +8,13 @@ from typing import Any
 
 from bot.blocks.case import build_case_root_blocks, case_root_text
 from engine.models import CaseStatus, Diagnosis
+from jobs.audit_events import audit_resolution
 from jobs.cases import case_card
 from jobs.incident_payloads import PAGERDUTY
 from jobs.incidents import incident_runtime, render_root
 from jobs.pagerduty import PagerDutyError
 from jobs.runbook_drafts import offer_runbook
+from jobs.runbook_feedback import ask_for_runbook_feedback
 from jobs.runtime import JobContext
 from storage.models import Case
 from storage.outbox import PendingJob
@@ -38,6 +40,7 @@ def resolve_case(resolution_id: int) -> dict[str, Any]:
         rt.repo.ensure_job(follow_up)
         rt.queue.enqueue(follow_up)
     ctx.cases.update_case(case.id, status=CaseStatus.RESOLVED.value)
+    audit_resolution(ctx, case, resolution)
     if incident is not None:
         render_root(ctx, rt, incident.id)
     elif case.root_ts:
@@ -46,6 +49,7 @@ def resolve_case(resolution_id: int) -> dict[str, Any]:
         text = f"✅ Resolved by <@{resolution.resolved_by}>: {resolution.summary}"
         resp = ctx.slack.chat_postMessage(channel=case.channel_id, thread_ts=case.root_ts, text=text)
         rt.repo.update_resolution(resolution_id, posted_ts=str(resp["ts"]))
+    ask_for_runbook_feedback(ctx, case.id)  # before the offer: first "did they help?", then "write one?"
     offer_runbook(ctx, case, resolution_id)
     ctx.cases.claim_job(f"resolve_case:{resolution_id}")
     log.info("case resolved from slack", extra={"case": case.ref})

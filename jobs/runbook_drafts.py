@@ -1,4 +1,5 @@
-"""Runbooks from resolved cases: offer one, draft it from the case, and record the review."""
+"""Runbooks from resolved cases: offer one, draft it from the case (Claude or the offline template),
+and record the review under the approval policy."""
 
 from __future__ import annotations
 
@@ -6,19 +7,26 @@ import logging
 from typing import Any
 
 from bot.blocks.runbook_drafts import (
-    OFFER_TEXT,
+    approvers_label,
     build_offer_answered_blocks,
     build_runbook_draft_blocks,
-    build_runbook_offer_blocks,
     draft_card_text,
+    is_pending,
 )
 from engine.models import Diagnosis
-from engine.runbooks.drafting import ResolvedCase, draft_runbook_from_case
+from engine.runbooks.drafting import ResolvedCase
 from engine.runbooks.models import RunbookStatus
+from engine.runbooks.reviewers import may_approve, may_reject, writers
+from engine.runbooks.writing import draft_runbook
+from jobs.audit_events import audit_runbook
 from jobs.incidents import incident_runtime
 from jobs.runbook_library import RunbookLibrary, fields_from_draft
+from jobs.runbook_offers import post_runbook_offer
+from jobs.runbook_reviews import reviewer_group_members
 from jobs.runtime import JobContext, current_context
+from jobs.usage import record_llm_calls
 from storage.models import Case
+from storage.runbook_models import RunbookOfferRow
 
 log = logging.getLogger(__name__)
 
@@ -33,20 +41,7 @@ def _library(ctx: JobContext) -> RunbookLibrary:
 
 def offer_runbook(ctx: JobContext, case: Case, resolution_id: int) -> str | None:
     """Ask once per case whether to draft a runbook from it; returns the offer's message ts."""
-    if ctx.runbooks is None or case.root_ts is None:
-        return None
-    repo = ctx.runbooks.repo
-    offer = repo.ensure_offer(case.id, resolution_id, case.channel_id, case.root_ts)
-    if offer.offer_ts is not None:
-        return offer.offer_ts
-    resp = ctx.slack.chat_postMessage(
-        channel=case.channel_id,
-        thread_ts=case.root_ts,
-        text=OFFER_TEXT,
-        blocks=build_runbook_offer_blocks(case.id),
-    )
-    repo.update_offer(offer.id, offer_ts=str(resp["ts"]))
-    return str(resp["ts"])
+    return post_runbook_offer(ctx, case, resolution_id)
 
 
 def decline_runbook_offer(case_id: int, user_id: str) -> dict[str, Any]:
@@ -79,6 +74,7 @@ def _resolved_case(case: Case, resolution_summary: str, resolved_by: str) -> Res
         resolution=resolution_summary,
         resolved_by=resolved_by,
         diagnosis=diagnosis,
+        messages=[m.text for m in case.messages if not m.from_bot],
     )
 
 
@@ -88,25 +84,51 @@ def create_runbook_draft(case_id: int, user_id: str) -> dict[str, Any]:
     library = _library(ctx)
     offer = library.repo.get_offer(int(case_id))
     case = ctx.cases.get(int(case_id))
-    resolution = rt.repo.get_resolution(offer.resolution_id) if offer else None
-    if offer is None or case is None or resolution is None:
+    resolution = rt.repo.get_resolution(offer.resolution_id) if offer and offer.resolution_id else None
+    if offer is None or case is None or (resolution is None and offer.runbook_id is None):
         return {"status": "missing", "case_id": case_id}
+    summary, resolved_by = (resolution.summary, resolution.resolved_by) if resolution else ("", user_id)
+    return _draft_and_post(ctx, library, offer, case, summary, resolved_by, user_id)
+
+
+def create_runbook_draft_with_fix(case_id: int, user_id: str, root_cause: str, fix: str) -> dict[str, Any]:
+    """Draft from a case resolved at its source, with the root cause and fix typed in the modal."""
+    ctx = current_context()
+    library = _library(ctx)
+    offer = library.repo.get_offer(int(case_id))
+    case = ctx.cases.get(int(case_id))
+    if offer is None or case is None:
+        return {"status": "missing", "case_id": case_id}
+    summary = f"root cause: {root_cause.strip()}; fix: {fix.strip()}"
+    return _draft_and_post(ctx, library, offer, case, summary, user_id, user_id)
+
+
+def _draft_and_post(
+    ctx: JobContext,
+    library: RunbookLibrary,
+    offer: RunbookOfferRow,
+    case: Case,
+    summary: str,
+    resolved_by: str,
+    user_id: str,
+) -> dict[str, Any]:
+    """Draft once per case (Claude when the worker has it, else the template), then post the card once."""
+    note = None
     if offer.runbook_id is None:
-        draft = draft_runbook_from_case(
-            _resolved_case(case, resolution.summary, resolution.resolved_by), user_id
-        )
-        row, _ = library.repo.upsert_by_path(fields_from_draft(draft, case_ref=case.ref))
+        outcome = draft_runbook(_resolved_case(case, summary, resolved_by), user_id, ctx.runbook_writer)
+        record_llm_calls(ctx, case.id, f"create_runbook_draft:{case.id}", outcome.calls)
+        row, _ = library.repo.upsert_by_path(fields_from_draft(outcome.draft, case_ref=case.ref))
         library.repo.update_offer(offer.id, runbook_id=row.id)
-        offer.runbook_id = row.id
+        offer.runbook_id, note = row.id, outcome.note
     runbook = library.get(offer.runbook_id)
     if runbook is None:
-        return {"status": "missing", "case_id": case_id}
+        return {"status": "missing", "case_id": case.id}
     if offer.card_ts is None:
         resp = ctx.slack.chat_postMessage(
             channel=offer.channel_id,
             thread_ts=offer.thread_ts,
             text=draft_card_text(runbook),
-            blocks=build_runbook_draft_blocks(runbook),
+            blocks=build_runbook_draft_blocks(runbook, ctx.runbook_reviewers, note),
         )
         library.repo.update_offer(offer.id, card_ts=str(resp["ts"]))
         if offer.offer_ts:
@@ -118,37 +140,59 @@ def create_runbook_draft(case_id: int, user_id: str) -> dict[str, Any]:
                     f"📝 <@{user_id}> drafted {runbook.ref} from this case; it needs a review."
                 ),
             )
+    audit_runbook(ctx, "runbook_drafted", case_id=case.id, runbook=runbook, actor=user_id)
     log.info("runbook drafted from case", extra={"case": case.ref, "runbook": runbook.ref})
     return {"status": "drafted", "case": case.ref, "runbook": runbook.ref}
 
 
-def review_runbook_draft(runbook_id: int, user_id: str, decision: str, channel_id: str) -> dict[str, Any]:
-    """Approve (→ active, indexed) or reject (→ archived) a draft; authors may not approve their own."""
+def review_runbook_draft(
+    runbook_id: int, user_id: str, decision: str, channel_id: str, notify: bool = False
+) -> dict[str, Any]:
+    """Approve (→ active, indexed) or reject (→ archived) a draft under the approval policy.
+
+    Nobody approves their own words (author or last editor); with FAULTMAVEN_RUNBOOK_REVIEWERS set,
+    only those users and user-group members may approve or reject (the author may still withdraw).
+    `notify`: the click came from the ephemeral review queue, so confirm the decision to the reviewer.
+    """
     ctx = current_context()
     library = _library(ctx)
     runbook = library.get(int(runbook_id))
     offer = library.repo.offer_for_runbook(int(runbook_id))
     if runbook is None or decision not in DECISIONS:
         return {"status": "missing", "runbook_id": runbook_id}
-    thread_ts = offer.thread_ts if offer else None
+    # An ephemeral lands in the card's thread only when the click came from the card's channel.
+    thread_ts = offer.thread_ts if offer and offer.channel_id == channel_id else None
+
+    def tell(text: str) -> None:
+        ctx.slack.chat_postEphemeral(channel=channel_id, user=user_id, text=text, thread_ts=thread_ts)
 
     def refuse(text: str, status: str) -> dict[str, Any]:
-        ctx.slack.chat_postEphemeral(channel=channel_id, user=user_id, text=text, thread_ts=thread_ts)
+        tell(text)
         return {"status": status, "runbook": runbook.ref}
 
-    if runbook.status is not RunbookStatus.PENDING_REVIEW:
+    if not is_pending(runbook):
+        by = f" by <@{runbook.reviewer}>" if runbook.reviewer else ""
         return refuse(
-            f"{runbook.ref} was already reviewed by <@{runbook.reviewer}> "
-            f"({runbook.status.value}). Thanks anyway!",
+            f"{runbook.ref} was already reviewed{by} ({runbook.status.value}). Thanks anyway!",
             "already decided",
         )
-    if decision == "approve" and runbook.author == user_id:
+    who = approvers_label(runbook, ctx.runbook_reviewers)
+    if decision == "approve" and user_id in writers(runbook):
+        wrote = "drafted" if user_id == runbook.author else "edited"
         return refuse(
-            f"You drafted {runbook.ref}, so someone else needs to approve it. Ask a teammate to review.",
+            f"You {wrote} {runbook.ref}, so someone else needs to approve it. May approve: {who}.",
             "own draft",
         )
+    members = reviewer_group_members(ctx) if ctx.runbook_reviewers else {}
+    allowed = may_approve if decision == "approve" else may_reject
+    if not allowed(user_id, runbook, ctx.runbook_reviewers, members):
+        return refuse(
+            f"Thanks for looking at {runbook.ref}! Only designated reviewers may {decision} runbooks "
+            f"here. May approve: {who}.",
+            "not a reviewer",
+        )
     status = DECISIONS[decision]
-    if not library.repo.decide(runbook.id, RunbookStatus.PENDING_REVIEW.value, status.value, user_id):
+    if not library.repo.decide(runbook.id, runbook.status.value, status.value, user_id):
         return refuse(f"{runbook.ref} was just reviewed by someone else. Thanks anyway!", "already decided")
     library.index_ids([runbook.id])
     decided = library.get(runbook.id) or runbook
@@ -157,7 +201,12 @@ def review_runbook_draft(runbook_id: int, user_id: str, decision: str, channel_i
             channel=offer.channel_id,
             ts=offer.card_ts,
             text=draft_card_text(decided),
-            blocks=build_runbook_draft_blocks(decided),
+            blocks=build_runbook_draft_blocks(decided, ctx.runbook_reviewers),
         )
+    if notify:
+        verb = "approved — it is now searchable" if decision == "approve" else "rejected and archived"
+        tell(f"{'✅' if decision == 'approve' else '🗑️'} {runbook.ref} {verb}.")
+    kind = "runbook_approved" if decision == "approve" else "runbook_rejected"
+    audit_runbook(ctx, kind, case_id=offer.case_id if offer else None, runbook=decided, actor=user_id)
     log.info("runbook draft reviewed", extra={"runbook": runbook.ref, "status": status.value})
     return {"status": status.value, "runbook": runbook.ref}

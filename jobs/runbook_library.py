@@ -51,6 +51,7 @@ def runbook_from_row(row: RunbookRow) -> Runbook:
         parent_id=row.parent_id,
         author=row.author,
         reviewer=row.reviewer,
+        edited_by=row.edited_by,
         case_ref=row.case_ref,
         times_suggested=row.times_suggested,
         times_used=row.times_used,

@@ -6,6 +6,7 @@ import re
 
 from engine.runbooks.models import Runbook, parse_ref
 from jobs.queue import JobQueue
+from jobs.runbook_edits import RunbookEdit
 from jobs.runbook_library import runbook_from_row
 from storage.outbox import PendingJob
 from storage.runbooks import RunbookRepository
@@ -43,12 +44,49 @@ class RunbookRequests:
         job = PendingJob(f"decline_runbook_offer:{_safe(key)}", "decline_runbook_offer", [case_id, user_id])
         return self.queue.enqueue(job)
 
-    def review(self, key: str, runbook_id: int, user_id: str, decision: str, channel_id: str) -> bool:
-        """Enqueue an Approve / Reject vote on a drafted runbook; once per Slack delivery key."""
+    def review(
+        self, key: str, runbook_id: int, user_id: str, decision: str, channel_id: str, notify: bool = False
+    ) -> bool:
+        """Enqueue an Approve / Reject vote on a drafted runbook; once per Slack delivery key.
+
+        `notify`: the click came from an ephemeral message (the review queue), so confirm the outcome.
+        """
         job = PendingJob(
             f"review_runbook_draft:{_safe(key)}",
             "review_runbook_draft",
-            [runbook_id, user_id, decision, channel_id],
+            [runbook_id, user_id, decision, channel_id, *([1] if notify else [])],
+        )
+        return self.queue.enqueue(job)
+
+    def review_queue(self, key: str, channel_id: str, user_id: str) -> bool:
+        """Enqueue listing every runbook awaiting review, ephemerally, for `/faultmaven runbook review`."""
+        job = PendingJob(f"list_runbook_reviews:{_safe(key)}", "list_runbook_reviews", [channel_id, user_id])
+        return self.queue.enqueue(job)
+
+    def save_edit(
+        self, key: str, runbook_id: int, user_id: str, channel_id: str, edit: RunbookEdit, notify: bool
+    ) -> bool:
+        """Enqueue saving an edit-modal submission (the text travels in the job; keyed on the view)."""
+        job = PendingJob(
+            f"save_runbook_edit:{_safe(key)}",
+            "save_runbook_edit",
+            [runbook_id, user_id, channel_id, edit.model_dump_json(), int(notify)],
+        )
+        return self.queue.enqueue(job)
+
+    def create_draft_with_fix(self, key: str, case_id: int, user_id: str, root_cause: str, fix: str) -> bool:
+        """Enqueue drafting from a case resolved at its source, with the root cause and fix typed in Slack."""
+        job = PendingJob(
+            f"create_runbook_draft_with_fix:{_safe(key)}",
+            "create_runbook_draft_with_fix",
+            [case_id, user_id, root_cause, fix],
+        )
+        return self.queue.enqueue(job)
+
+    def vote(self, key: str, channel_id: str, user_id: str, value: str, worked: bool) -> bool:
+        """Enqueue a ✅ / ❌ runbook vote; the job checks the button's value (it may be forged)."""
+        job = PendingJob(
+            f"record_runbook_vote:{_safe(key)}", "record_runbook_vote", [channel_id, user_id, value, worked]
         )
         return self.queue.enqueue(job)
 

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 
 from engine.ports import DiagnosisEngine
+from engine.runbooks.written import RunbookWriter
+from jobs.action_runtime import ActionRuntime
 from jobs.incident_runtime import IncidentRuntime
 from jobs.runbook_library import RunbookLibrary
+from storage.audit import AuditLog
 from storage.cases import CaseRepository
 from storage.llm_usage import LlmUsageRepository
 
@@ -22,8 +25,14 @@ class JobContext:
     incidents: IncidentRuntime | None = None
     llm_usage: LlmUsageRepository | None = None
     runbooks: RunbookLibrary | None = None
+    audit: AuditLog | None = None
+    actions: ActionRuntime | None = None
     # Cosine similarity a runbook needs before it is suggested on a new case.
     runbook_min_similarity: float = 0.35
+    # Who may approve drafted runbooks (Slack user / user-group ids); empty: anyone but the author.
+    runbook_reviewers: tuple[str, ...] = ()
+    # Claude drafts runbooks from resolved cases when set; None: the offline template does.
+    runbook_writer: RunbookWriter | None = None
 
 
 _context: JobContext | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, utcnow
@@ -34,6 +34,8 @@ class RunbookRow(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("runbooks.id", ondelete="SET NULL"))
     author: Mapped[str | None] = mapped_column(String(64))
     reviewer: Mapped[str | None] = mapped_column(String(64))
+    # Who last edited the draft in Slack (they may not approve it either).
+    edited_by: Mapped[str | None] = mapped_column(String(64))
     case_ref: Mapped[str | None] = mapped_column(String(32), index=True)
     times_suggested: Mapped[int] = mapped_column(Integer, default=0)
     times_used: Mapped[int] = mapped_column(Integer, default=0)
@@ -63,7 +65,8 @@ class RunbookOfferRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
-    resolution_id: Mapped[int] = mapped_column(Integer)
+    # None for a case resolved at its source (PagerDuty, Alertmanager): the fix is asked for in a modal.
+    resolution_id: Mapped[int | None] = mapped_column(Integer)
     channel_id: Mapped[str] = mapped_column(String(32))
     thread_ts: Mapped[str] = mapped_column(String(32))
     offer_ts: Mapped[str | None] = mapped_column(String(32))
@@ -71,3 +74,35 @@ class RunbookOfferRow(Base):
     runbook_id: Mapped[int | None] = mapped_column(ForeignKey("runbooks.id", ondelete="SET NULL"), index=True)
     card_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RunbookFeedbackPromptRow(Base):
+    """The "Did these runbooks help?" message on a resolved case: one per case, updated per vote."""
+
+    __tablename__ = "runbook_feedback_prompts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str] = mapped_column(String(32))
+    # The runbooks the message asks about (JSON list of ids): only these accept votes on this case.
+    runbook_ids_json: Mapped[str] = mapped_column(Text)
+    # None until posted; POSTING while one job holds the right to post it.
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RunbookVoteRow(Base):
+    """One person's verdict on one runbook for one case; changing it updates the row."""
+
+    __tablename__ = "runbook_votes"
+    # Double clicks and Slack retries land on the same row instead of counting twice.
+    __table_args__ = (UniqueConstraint("case_id", "runbook_id", "user_id", name="uq_runbook_vote"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    runbook_id: Mapped[int] = mapped_column(ForeignKey("runbooks.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(String(32))
+    worked: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -146,18 +146,14 @@ class RunbookRepository:
             )
             session.commit()
 
-    def record_feedback(self, runbook_id: int, worked: bool) -> None:
-        """Count one use of a runbook and whether it worked."""
-        with self._sessions() as session:
-            session.execute(
-                update(RunbookRow)
-                .where(RunbookRow.id == runbook_id)
-                .values(
-                    times_used=RunbookRow.times_used + 1,
-                    times_worked=RunbookRow.times_worked + (1 if worked else 0),
-                )
-            )
-            session.commit()
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """The session factory, for repositories over the same tables (feedback votes).
+
+        times_used / times_worked are derived from votes there (storage/runbook_feedback.py), so
+        nothing here increments them.
+        """
+        return self._sessions
 
     def record_suggestions(self, case_id: int, scored: list[tuple[int, float]]) -> str | None:
         """Remember what was suggested on a case (once each); returns the message ts of an earlier run."""
@@ -199,8 +195,29 @@ class RunbookRepository:
             session.commit()
             return bool(getattr(result, "rowcount", 0))
 
+    def save_edit(self, runbook_id: int, editable: tuple[str, ...], values: dict[str, str]) -> str:
+        """Apply an edit made in Slack while the runbook is in `editable`: version + 1.
+
+        Returns "saved", "unchanged" (a re-run of the same edit), "not editable" or "missing".
+        """
+        with self._sessions() as session:
+            row = session.get(RunbookRow, runbook_id)
+            if row is None:
+                return "missing"
+            if row.status not in editable:
+                return "not editable"
+            if all(getattr(row, key) == value for key, value in values.items()):
+                return "unchanged"
+            result = session.execute(
+                update(RunbookRow)
+                .where(RunbookRow.id == runbook_id, RunbookRow.status.in_(editable))
+                .values(**values, version=RunbookRow.version + 1, updated_at=utcnow())
+            )
+            session.commit()
+            return "saved" if getattr(result, "rowcount", 0) else "not editable"
+
     def ensure_offer(
-        self, case_id: int, resolution_id: int, channel_id: str, thread_ts: str
+        self, case_id: int, resolution_id: int | None, channel_id: str, thread_ts: str
     ) -> RunbookOfferRow:
         """The runbook offer for a case, created on first call (one per case, however many resolves)."""
         with self._sessions() as session:

@@ -41,6 +41,14 @@ def make_chroma_client(data_dir: Path, url: str | None = None) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
+def make_ephemeral_chroma_client() -> Any:
+    """An in-memory Chroma (the same HNSW index, nothing written): for measuring, not for serving.
+
+    Every ephemeral client in a process shares one store, so give each use its own collection prefix.
+    """
+    return chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True))
+
+
 class ChromaVectorStore:
     """One collection per embedding model (vectors of different models never mix)."""
 

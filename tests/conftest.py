@@ -8,12 +8,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from redis import Redis
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 from sqlalchemy import create_engine, text
 from starlette.testclient import TestClient
 
+from bot.actions import build_action_runtime, build_executors
 from bot.app import create_app
 from bot.cli_runbooks import SHIPPED_RUNBOOKS
 from bot.incidents import build_incident_runtime
@@ -24,14 +26,18 @@ from bot.web import create_web_app
 from engine.knowledge.patterns_model import load_patterns
 from engine.offline import OfflineEngine
 from engine.search.embedding import MiniLmOnnxEmbedder
+from jobs.action_runtime import ActionRuntime
 from jobs.queue import QUEUE_NAMES
 from jobs.runbook_library import RunbookLibrary
 from jobs.runtime import JobContext, install_context
 from jobs.slack import make_web_client
+from storage.audit import AuditLog
 from storage.db import make_session_factory
 from storage.migrate import upgrade
 from storage.runbooks import RunbookRepository
 from storage.vector_store import ChromaVectorStore, make_chroma_client
+from tests.fakes.automation_receiver import AutomationReceiver
+from tests.fakes.clock import MovableClock
 from tests.fakes.embedding import MemoEmbedder
 from tests.fakes.pagerduty_api import PD_API_TOKEN, PD_WEBHOOK_SECRETS, FakePagerDutyApi
 from tests.fakes.signing import SIGNING_SECRET
@@ -159,6 +165,7 @@ def job_context(settings: Settings, services: Services, slack: FakeSlackApi) -> 
         engine=OfflineEngine(load_patterns()),
         bot_user_id="U0FMBOT",
         incidents=build_incident_runtime(settings, services.db, services.queue),
+        audit=AuditLog(make_session_factory(services.db)),
     )
     install_context(context)
     return context
@@ -196,3 +203,57 @@ def runbook_library(services: Services, embedder: MemoEmbedder, tmp_path: Path) 
     library = RunbookLibrary(repo, embedder, vectors)
     library.ensure_library(SHIPPED_RUNBOOKS)
     return library
+
+
+# --- actions and approvals ------------------------------------------------------------------------
+
+TEST_POLICY = Path(__file__).parent / "data" / "policy.yaml"
+
+
+@pytest.fixture(scope="session")
+def automation_server() -> Iterator[AutomationReceiver]:
+    receiver = AutomationReceiver().start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture
+def automation(automation_server: AutomationReceiver) -> AutomationReceiver:
+    """The local automation endpoint, emptied for this test."""
+    automation_server.reset()
+    return automation_server
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+@pytest.fixture
+def action_runtime(
+    settings: Settings, services: Services, job_context: JobContext, clock: MovableClock
+) -> ActionRuntime:
+    """Actions under tests/data/policy.yaml, in dry run, with a clock the test moves."""
+    runtime = build_action_runtime(
+        settings.model_copy(update={"faultmaven_policy_file": TEST_POLICY}), services.db, services.queue
+    )
+    runtime.clock = clock
+    job_context.actions = runtime
+    return runtime
+
+
+@pytest.fixture
+def live_actions(
+    settings: Settings, action_runtime: ActionRuntime, automation: AutomationReceiver
+) -> ActionRuntime:
+    """Execution turned on, with the webhook executor pointed at the local automation endpoint."""
+    live = settings.model_copy(
+        update={
+            "faultmaven_policy_file": TEST_POLICY,
+            "faultmaven_action_webhook_url": automation.url,
+            "faultmaven_action_webhook_secret": SecretStr(automation.secret),
+        }
+    )
+    action_runtime.executors = build_executors(live, action_runtime.policy)
+    action_runtime.dry_run = False
+    return action_runtime

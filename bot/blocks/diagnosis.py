@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import (
     Block,
+    ButtonElement,
     ContextBlock,
     DividerBlock,
     MarkdownTextObject,
+    PlainTextObject,
     SectionBlock,
 )
 
 from bot.ids import Ids
-from engine.models import Diagnosis
+from engine.models import Diagnosis, RecommendedAction
 
 RISK_EMOJI = {"low": "🟢", "medium": "🟡", "high": "🟠", "critical": "🔴"}
 # Slack rejects section text over 3000 characters.
@@ -27,19 +29,37 @@ def _section(text: str, block_id: str | None = None) -> SectionBlock:
     return SectionBlock(block_id=block_id, text=MarkdownTextObject(text=text[:MAX_SECTION]))
 
 
+def _action_line(action: RecommendedAction) -> str:
+    line = f"{RISK_EMOJI.get(action.risk.value, '•')} *{action.title}* ({action.risk.value} risk)"
+    if action.target:
+        line += f" on `{action.target}`"
+    if action.command:
+        line += f"\n    `{action.command}`"
+    if action.rollback:
+        line += f"\n    _Rollback:_ `{action.rollback}`"
+    return line
+
+
 def diagnosis_text(case_ref: str, diagnosis: Diagnosis) -> str:
     """Notification fallback for a diagnosis message."""
     return f"{case_ref} diagnosis: {diagnosis.summary}"
 
 
-def build_followup_blocks(case_ref: str, diagnosis: Diagnosis, previous: Diagnosis | None) -> list[Block]:
+def build_followup_blocks(
+    case_ref: str, diagnosis: Diagnosis, previous: Diagnosis | None, case_id: int | None = None
+) -> list[Block]:
     """An answer to a thread reply: what changed, the re-ranked hypotheses, and only new checks/actions."""
     if previous is None:
-        return build_diagnosis_blocks(case_ref, diagnosis, heading="Updated diagnosis")
+        return build_diagnosis_blocks(case_ref, diagnosis, heading="Updated diagnosis", case_id=case_id)
     seen_checks = {c for h in previous.hypotheses for c in h.checks} | set(previous.next_steps)
     seen_actions = {a.title for a in previous.recommended_actions}
     return build_diagnosis_blocks(
-        case_ref, diagnosis, heading="Updated diagnosis", skip_checks=seen_checks, skip_actions=seen_actions
+        case_ref,
+        diagnosis,
+        heading="Updated diagnosis",
+        skip_checks=seen_checks,
+        skip_actions=seen_actions,
+        case_id=case_id,
     )
 
 
@@ -49,8 +69,12 @@ def build_diagnosis_blocks(
     heading: str = "Diagnosis",
     skip_checks: set[str] | None = None,
     skip_actions: set[str] | None = None,
+    case_id: int | None = None,
 ) -> list[Block]:
-    """A full diagnosis, readable top to bottom; `skip_*` leave out what the thread already shows."""
+    """A full diagnosis, readable top to bottom; `skip_*` leave out what the thread already shows.
+
+    With `case_id`, each recommended action gets a Run… button.
+    """
     skip_checks = skip_checks or set()
     skip_actions = skip_actions or set()
     category = diagnosis.category.value.replace("_", " ")
@@ -82,15 +106,23 @@ def build_diagnosis_blocks(
         )
     actions = [a for a in diagnosis.recommended_actions if a.title not in skip_actions]
     if actions:
-        lines = []
-        for action in actions[:4]:
-            line = f"{RISK_EMOJI.get(action.risk.value, '•')} *{action.title}* ({action.risk.value} risk)"
-            if action.command:
-                line += f"\n    `{action.command}`"
-            if action.rollback:
-                line += f"\n    _Rollback:_ `{action.rollback}`"
-            lines.append(line)
-        blocks.append(_section("*Recommended actions*\n" + "\n".join(lines)))
+        lines = [_action_line(action) for action in actions[:4]]
+        if case_id is None:
+            blocks.append(_section("*Recommended actions*\n" + "\n".join(lines)))
+        else:
+            # One section per action, so each carries its own Run… button (the policy decides what follows).
+            blocks.append(_section("*Recommended actions*"))
+            blocks.extend(
+                SectionBlock(
+                    text=MarkdownTextObject(text=line[:MAX_SECTION]),
+                    accessory=ButtonElement(
+                        action_id=Ids.ACTION_RUN_BUTTON,
+                        text=PlainTextObject(text="Run…"),
+                        value=f"{case_id}:{action.key}",
+                    ),
+                )
+                for line, action in zip(lines, actions[:4], strict=False)
+            )
     if diagnosis.questions:
         blocks.append(
             _section("*To narrow it down, tell me:*\n" + "\n".join(f"❓ {q}" for q in diagnosis.questions))

@@ -78,7 +78,10 @@ def usage_text(command: str = "/faultmaven") -> str:
         f"*FaultMaven* — usage:\n"
         f"• `{command} help <what is broken>` opens a case and diagnoses it in a thread\n"
         f"• `{command}` or `{command} help` opens a form to describe the problem\n"
-        f"• In a case thread, reply or mention @FaultMaven to add evidence"
+        f"• `{command} search <words>` finds runbooks; `{command} runbook show|share|review …`\n"
+        f"• `{command} run` proposes an action for approval; `{command} audit FM-12` uploads a case's trail\n"
+        f"• In a case thread, reply or mention @FaultMaven to add evidence; "
+        f"`@FaultMaven run <action> <target>`, `@FaultMaven resolve <fix>`, `@FaultMaven audit`"
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
+from bot.playground.files_api import UPLOAD_PATH, receive_upload
 from bot.playground.web_api import MAX_BODY, ApiReply, call, parse_params
 from bot.playground.workspace import Call, Fault, Workspace
 
@@ -42,6 +43,7 @@ class LocalSlackApi:
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.workspace.origin = self.origin
         return self
 
     def stop(self) -> None:
@@ -72,6 +74,10 @@ class LocalSlackApi:
     def faults(self) -> dict[str, Fault]:
         return self.workspace.faults
 
+    @property
+    def usergroups(self) -> dict[str, list[str]]:
+        return self.workspace.usergroups
+
     def reset(self) -> None:
         self.workspace.reset()
 
@@ -97,6 +103,12 @@ class LocalSlackApi:
         """Messages in a thread (root excluded), oldest first, as they look now."""
         return self.workspace.thread(channel, thread_ts)
 
+    def file_text(self, file_id: str) -> str:
+        """What was uploaded as `file_id`, decoded as UTF-8."""
+        with self.workspace.cond:
+            content = self.workspace.files[file_id]["content"]
+        return bytes(content or b"").decode("utf-8")
+
     # --- HTTP --------------------------------------------------------------------------------------
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         length = int(request.headers.get("Content-Length") or 0)
@@ -105,6 +117,10 @@ class LocalSlackApi:
             return
         raw = request.rfile.read(length) if length else b""
         path = request.path.split("?")[0]
+        if path.startswith(UPLOAD_PATH):
+            status, body = receive_upload(self.workspace, path, raw)
+            self._reply(request, ApiReply(status, body))
+            return
         if path.startswith("/api/"):
             method = path.removeprefix("/api/")
         else:

@@ -14,15 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from bot.playground.api_errors import ApiError
+from bot.playground.files_api import complete_upload_external, get_upload_url_external
 from bot.playground.workspace import APP_ID, BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_ID, USERS, Call, Workspace
 
 MAX_BODY = 1_000_000
 MESSAGE_BLOCK_LIMIT = 50
 VIEW_BLOCK_LIMIT = 100
-
-
-class ApiError(Exception):
-    """An `{"ok": false, "error": ...}` answer."""
 
 
 @dataclass
@@ -225,6 +223,13 @@ def _user(_ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
     return {"user": {"id": user_id, "name": name, "real_name": real_name, "is_bot": False, "tz": "UTC"}}
 
 
+def _usergroup_users(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
+    group = _require(p, "usergroup", "no_such_subteam")
+    if group not in ws.usergroups:
+        raise ApiError("no_such_subteam")
+    return {"users": list(ws.usergroups[group])}
+
+
 def _auth_test(_ws: Workspace, _p: dict[str, Any]) -> dict[str, Any]:
     return {
         "user_id": BOT_USER_ID,
@@ -249,6 +254,9 @@ METHODS: dict[str, Callable[[Workspace, dict[str, Any]], dict[str, Any]]] = {
     "conversations.history": _history,
     "users.info": _user,
     "reactions.add": lambda _ws, _p: {},
+    "usergroups.users.list": _usergroup_users,
+    "files.getUploadURLExternal": get_upload_url_external,
+    "files.completeUploadExternal": complete_upload_external,
 }
 
 

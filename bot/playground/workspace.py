@@ -69,6 +69,12 @@ class Workspace:
     triggers: dict[str, str] = field(default_factory=dict)
     responses: dict[str, dict[str, str]] = field(default_factory=dict)
     faults: dict[str, Fault] = field(default_factory=dict)
+    # Uploaded files by id (name, title, length, content bytes); see files_api.
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # User group id -> member user ids (usergroups.users.list); tests and the playground fill it in.
+    usergroups: dict[str, list[str]] = field(default_factory=dict)
+    # Where upload URLs point: the serving LocalSlackApi fills it in when it starts.
+    origin: str = ""
     version: int = 0
 
     def __post_init__(self) -> None:
@@ -87,6 +93,8 @@ class Workspace:
                 del self.messages[ts]
             for key in list(self.triggers)[: max(0, len(self.triggers) - self.keep)]:
                 del self.triggers[key]
+            for key in list(self.files)[: max(0, len(self.files) - self.keep)]:
+                del self.files[key]
         self.cond.notify_all()
 
     def next_ts(self) -> str:
@@ -105,7 +113,14 @@ class Workspace:
         with self.cond:
             for store in (self.calls, self.messages, self.ephemerals, self.views, self.modal_stacks):
                 store.clear()
-            for other in (self.homes, self.triggers, self.responses, self.faults):
+            for other in (
+                self.homes,
+                self.triggers,
+                self.responses,
+                self.faults,
+                self.files,
+                self.usergroups,
+            ):
                 other.clear()
             self.changed()
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 import anthropic
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from engine.errors import EngineUnavailableError
 from engine.llm.pricing import cost_usd
-from engine.llm.schema import TOOL_NAME, LlmAnswer, diagnosis_tool
+from engine.llm.schema import DIAGNOSIS_TOOL, ForcedTool, LlmAnswer
 from engine.models import LlmCall
 
 log = logging.getLogger(__name__)
+
+A = TypeVar("A", bound=BaseModel)
 
 
 class LlmAttemptError(EngineUnavailableError):
@@ -35,10 +37,10 @@ class ApiUnavailableError(LlmAttemptError):
 
 
 @dataclass
-class Attempt:
+class Attempt(Generic[A]):
     """The result of asking one model, with every call it took (for cost accounting)."""
 
-    answer: LlmAnswer | None = None
+    answer: A | None = None
     calls: list[LlmCall] = field(default_factory=list)
 
 
@@ -59,20 +61,36 @@ def _usage_call(model: str, purpose: str, message: Any, started: float, outcome:
     )
 
 
-def _tool_input(message: Any) -> tuple[str | None, dict[str, Any] | None]:
+def _tool_input(message: Any, tool_name: str) -> tuple[str | None, dict[str, Any] | None]:
     for block in message.content:
-        if getattr(block, "type", None) == "tool_use" and block.name == TOOL_NAME:
+        if getattr(block, "type", None) == "tool_use" and block.name == tool_name:
             return str(block.id), dict(block.input)
     return None, None
 
 
-class ModelCaller:
-    """Asks one model through the real SDK client; SDK errors are translated at this boundary."""
+class ModelCaller(Generic[A]):
+    """Asks one model through the real SDK client; SDK errors are translated at this boundary.
 
-    def __init__(self, client: anthropic.Anthropic, max_tokens: int = 2048) -> None:
+    The answer is the input of one forced tool (the diagnosis unless another `tool` is given).
+    """
+
+    @overload
+    def __init__(
+        self: ModelCaller[LlmAnswer], client: anthropic.Anthropic, max_tokens: int = 2048
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self, client: anthropic.Anthropic, max_tokens: int = 2048, *, tool: ForcedTool[A]
+    ) -> None: ...
+
+    def __init__(
+        self, client: anthropic.Anthropic, max_tokens: int = 2048, *, tool: ForcedTool[Any] = DIAGNOSIS_TOOL
+    ) -> None:
         self._client = client
         self._max_tokens = max_tokens
-        self._tool = diagnosis_tool()
+        self._forced: ForcedTool[Any] = tool
+        self._tool = tool.definition()
 
     def _create(self, model: str, system: list[dict[str, Any]], messages: list[dict[str, Any]]) -> Any:
         try:
@@ -83,7 +101,7 @@ class ModelCaller:
                 system=system,
                 messages=messages,
                 tools=[self._tool],
-                tool_choice={"type": "tool", "name": TOOL_NAME},
+                tool_choice={"type": "tool", "name": self._forced.name},
             )
         except anthropic.APITimeoutError as error:
             raise ApiUnavailableError(f"{model}: timed out") from error
@@ -94,9 +112,10 @@ class ModelCaller:
 
     def ask(
         self, model: str, purpose: str, system: list[dict[str, Any]], messages: list[dict[str, Any]]
-    ) -> Attempt:
+    ) -> Attempt[A]:
         """Return a validated answer, or raise after recording what the calls cost in `error.calls`."""
-        attempt = Attempt()
+        attempt: Attempt[A] = Attempt()
+        tool_name = self._forced.name
         conversation = list(messages)
         for try_number in (1, 2):
             started = time.perf_counter()
@@ -111,13 +130,13 @@ class ModelCaller:
                 )
                 error.calls = [*attempt.calls, failed]
                 raise
-            tool_id, raw = _tool_input(message)
+            tool_id, raw = _tool_input(message, tool_name)
             problem: str
             if raw is None:
-                problem = f"no {TOOL_NAME} tool call in the answer"
+                problem = f"no {tool_name} tool call in the answer"
             else:
                 try:
-                    attempt.answer = LlmAnswer.model_validate(raw)
+                    attempt.answer = self._forced.answer.model_validate(raw)
                     attempt.calls.append(_usage_call(model, purpose, message, started, "ok"))
                     return attempt
                 except ValidationError as error:
@@ -135,11 +154,11 @@ class ModelCaller:
                             "type": "tool_result",
                             "tool_use_id": tool_id,
                             "is_error": True,
-                            "content": f"Invalid input, call {TOOL_NAME} again correctly: {problem}",
+                            "content": f"Invalid input, call {tool_name} again correctly: {problem}",
                         }
                     ]
                     if tool_id
-                    else f"You must call the {TOOL_NAME} tool. Problem: {problem}",
+                    else f"You must call the {tool_name} tool. Problem: {problem}",
                 },
             ]
         raise MalformedAnswerError(f"{model}: malformed answer twice", attempt.calls)

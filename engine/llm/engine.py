@@ -37,7 +37,7 @@ class ClaudeEngine:
 
     def __init__(
         self,
-        caller: ModelCaller,
+        caller: ModelCaller[LlmAnswer],
         fallback: DiagnosisEngine,
         fast_model: str,
         strong_model: str,

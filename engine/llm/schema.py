@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
 from engine.models import Category, Hypothesis, RecommendedAction, Severity
 
 TOOL_NAME = "record_diagnosis"
+A = TypeVar("A", bound=BaseModel)
 
 
 class LlmAnswer(BaseModel):
@@ -43,22 +45,48 @@ def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
     if isinstance(node, dict):
         if "$ref" in node:
             return _inline_refs(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
-        return {k: _inline_refs(v, defs) for k, v in node.items() if k not in ("$defs", "title")}
+        # Drop pydantic's "title" annotations (strings), never a property that is named "title".
+        return {
+            k: _inline_refs(v, defs)
+            for k, v in node.items()
+            if k != "$defs" and not (k == "title" and isinstance(v, str))
+        }
     if isinstance(node, list):
         return [_inline_refs(v, defs) for v in node]
     return node
 
 
+def model_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A pydantic model's JSON schema, refs inlined."""
+    schema = model.model_json_schema()
+    return dict(_inline_refs(schema, schema.get("$defs", {})))
+
+
 def answer_schema() -> dict[str, Any]:
     """The JSON schema of `LlmAnswer`, refs inlined."""
-    schema = LlmAnswer.model_json_schema()
-    return dict(_inline_refs(schema, schema.get("$defs", {})))
+    return model_schema(LlmAnswer)
+
+
+@dataclass(frozen=True)
+class ForcedTool(Generic[A]):
+    """A tool the model must call (tool_choice forces it) whose input is validated as `answer`."""
+
+    name: str
+    description: str
+    answer: type[A]
+
+    def definition(self) -> dict[str, Any]:
+        """The tool as the Messages API takes it."""
+        return {"name": self.name, "description": self.description, "input_schema": model_schema(self.answer)}
+
+
+DIAGNOSIS_TOOL = ForcedTool(
+    TOOL_NAME,
+    "Record the structured diagnosis of the incident case. Always call this exactly once.",
+    LlmAnswer,
+)
 
 
 def diagnosis_tool() -> dict[str, Any]:
     """The tool definition sent with every request (tool_choice forces it)."""
-    return {
-        "name": TOOL_NAME,
-        "description": "Record the structured diagnosis of the incident case. Always call this exactly once.",
-        "input_schema": answer_schema(),
-    }
+    return DIAGNOSIS_TOOL.definition()

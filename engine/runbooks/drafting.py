@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from engine.models import Category, Diagnosis
 from engine.runbooks.models import RunbookDraft, RunbookSections, RunbookSource, RunbookStatus
@@ -46,6 +46,8 @@ class ResolvedCase(BaseModel):
     resolution: str
     resolved_by: str
     diagnosis: Diagnosis | None = None
+    # What people wrote in the case thread, oldest first (evidence a model-written draft may use).
+    messages: list[str] = Field(default_factory=list)
 
 
 def split_resolution(summary: str) -> tuple[str, str]:

@@ -84,6 +84,7 @@ class Runbook(RunbookDraft):
     version: int = 1
     parent_id: int | None = None
     reviewer: str | None = None
+    edited_by: str | None = None
     case_ref: str | None = None
     times_suggested: int = 0
     times_used: int = 0

@@ -22,10 +22,11 @@ class EvalQuery(BaseModel):
     split: str = "dev"
 
 
-def load_queries(path: Path) -> list[EvalQuery]:
-    """One JSON object per non-empty line."""
+def load_queries(path: Path, split: str | None = None) -> list[EvalQuery]:
+    """One JSON object per non-empty line; only those of `split` (dev, test) when given."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return [EvalQuery.model_validate_json(line) for line in lines if line.strip()]
+    queries = [EvalQuery.model_validate_json(line) for line in lines if line.strip()]
+    return [q for q in queries if split is None or q.split == split]
 
 
 @dataclass
@@ -59,9 +60,19 @@ class EvalReport:
         ordered = sorted(self.latencies_ms)
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else 0.0
 
+    def slices(self) -> list[str]:
+        """Slices worth a row: all, kinds, splits, split/kind; with one split only, its rows repeat
+        "all" and the kinds, so they are left out."""
+        parts = sorted({part for _m, part in self.scores}, key=lambda p: (p.count("/"), p))
+        splits = {p.split("/")[0] for p in parts if "/" in p}
+        if len(splits) == 1:
+            (only,) = splits
+            parts = [p for p in parts if p != only and not p.startswith(f"{only}/")]
+        return parts
+
     def table(self) -> str:
         """The figures as a plain-text table."""
-        parts = sorted({part for _m, part in self.scores}, key=lambda p: (p.count("/"), p))
+        parts = self.slices()
         lines = [f"{'slice':<18} {'method':<7} {'n':>4} {'R@1':>6} {'R@3':>6} {'R@5':>6} {'MRR':>6}"]
         for part in parts:
             for method in SearchMode:

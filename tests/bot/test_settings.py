@@ -49,3 +49,14 @@ def test_default_database_is_sqlite_in_data_dir(tmp_path: Path) -> None:
 
 def test_plain_postgres_url_gets_the_psycopg_driver() -> None:
     assert make(database_url="postgres://u@db/fm").resolved_database_url == "postgresql+psycopg://u@db/fm"
+
+
+def test_runbook_reviewers_parse_users_and_groups_and_reject_anything_else() -> None:
+    assert make().runbook_reviewers == ()
+    assert make(faultmaven_runbook_reviewers=" U01ALICE, S02SRE ,W03BOB").runbook_reviewers == (
+        "U01ALICE",
+        "S02SRE",
+        "W03BOB",
+    )
+    with pytest.raises(ValidationError, match="@alice"):
+        make(faultmaven_runbook_reviewers="U01ALICE, @alice")

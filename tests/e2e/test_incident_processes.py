@@ -11,7 +11,7 @@ import pytest
 
 from bot.redis_server import RedisServer, free_port
 from tests.conftest import ALERTMANAGER_TOKEN, BOT_TOKEN
-from tests.e2e.test_processes import Stack, healthy
+from tests.e2e.conftest import Stack, healthy
 from tests.fakes.incident_webhooks import load, post_alertmanager, post_pagerduty
 from tests.fakes.pagerduty_api import PD_API_TOKEN, PD_WEBHOOK_SECRETS, FakePagerDutyApi
 from tests.fakes.signing import SIGNING_SECRET

@@ -120,9 +120,9 @@ class FakeMessagesApi:
         n = next(self._ids)
         content: list[dict[str, Any]] = [{"type": "text", "text": "Let me record the diagnosis."}]
         if tool_input is not None:
-            content.append(
-                {"type": "tool_use", "id": f"toolu_{n}", "name": "record_diagnosis", "input": tool_input}
-            )
+            # Answer with whichever tool the request forced (record_diagnosis, record_runbook…).
+            name = (body.get("tool_choice") or {}).get("name", "record_diagnosis")
+            content.append({"type": "tool_use", "id": f"toolu_{n}", "name": name, "input": tool_input})
         return httpx2.Response(
             200,
             json={

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from storage.cases import CaseRepository, NewCase
 from storage.db import make_engine, make_session_factory
 from storage.runbooks import RunbookFields, RunbookRepository
 
@@ -41,8 +42,51 @@ def test_suggestions_are_recorded_once_and_remember_their_message(any_database_u
     assert repo.record_suggestions(7, [(row.id, 0.8)]) is None
     repo.set_suggestion_ts(7, "1700000000.1")
     assert repo.record_suggestions(7, [(row.id, 0.8)]) == "1700000000.1"
-    repo.record_feedback(row.id, worked=True)
 
     stored = repo.get(row.id)
     assert stored is not None
-    assert (stored.times_suggested, stored.times_used, stored.times_worked) == (1, 1, 1)
+    assert (stored.times_suggested, stored.times_used, stored.times_worked) == (1, 0, 0)
+
+
+def test_save_edit_bumps_the_version_once_and_only_while_awaiting_review(any_database_url: str) -> None:
+    repo = repo_for(any_database_url)
+    draft = repo.create(fields())
+    repo.update(draft.id, status="pending_review")
+    edit = {"root_cause": "wal sender stuck", "source": "edited", "edited_by": "W2"}
+    editable = ("draft", "pending_review")
+
+    outcomes = [repo.save_edit(draft.id, editable, edit), repo.save_edit(draft.id, editable, edit)]
+    repo.update(draft.id, status="active")
+    late = repo.save_edit(draft.id, editable, {"root_cause": "something else"})
+
+    assert outcomes == ["saved", "unchanged"] and late == "not editable"
+    assert repo.save_edit(9999, editable, edit) == "missing"
+    stored = repo.get(draft.id)
+    assert stored is not None and (stored.version, stored.root_cause, stored.edited_by) == (
+        2,
+        "wal sender stuck",
+        "W2",
+    )
+
+
+def test_an_offer_may_wait_for_its_resolution(any_database_url: str) -> None:
+    """A case resolved at its source has no resolution yet: the offer is made without one."""
+    sessions = make_session_factory(make_engine(any_database_url))
+    new = NewCase(
+        dedupe_key="pagerduty:P1",
+        source="pagerduty",
+        channel_id="C1",
+        title="checkout down",
+        description="checkout down",
+        reporter_id="PagerDuty",
+        severity="high",
+        status="resolved",
+    )
+    case, _job, _ = CaseRepository(sessions).open_case(new, "diagnose_case")
+    repo = RunbookRepository(sessions)
+
+    offer = repo.ensure_offer(case.id, None, "C1", "1.1")
+    repo.update_offer(offer.id, resolution_id=7)
+
+    found = repo.get_offer(case.id)
+    assert offer.resolution_id is None and found is not None and found.resolution_id == 7

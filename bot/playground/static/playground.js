@@ -94,6 +94,12 @@
     if (m.blocks && m.blocks.length) content.appendChild(BK.renderBlocks(m.blocks, ctx));
     else content.innerHTML = BK.mrkdwn(m.text, ctx);
     body.appendChild(content);
+    for (const f of m.files || []) {
+      const file = document.createElement("div");
+      file.className = "msg-file";
+      file.textContent = `📎 ${f.title} · ${f.name} (${f.size} bytes)`;
+      body.appendChild(file);
+    }
     if (opts.inChannel && !opts.ephemeral) {
       if (m.reply_count) {
         const link = document.createElement("button");

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 from bot.blocks.diagnosis import build_diagnosis_blocks, build_followup_blocks
 from engine.models import Category, Diagnosis, Hypothesis, RecommendedAction, RiskLevel, Severity
+from tests.bot.blocks.test_case_blocks import as_json
 from tests.snapshots import assert_matches_snapshot
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -98,3 +100,15 @@ def test_followup_without_a_previous_diagnosis_is_the_full_diagnosis() -> None:
     text = str([b.to_dict() for b in build_followup_blocks("FM-12", DIAGNOSIS, previous=None)])
 
     assert "Roll back the deploy" in text and "kubectl describe pod" in text
+
+
+def test_each_recommended_action_gets_a_run_button_carrying_only_case_and_key() -> None:
+    blocks = as_json(build_diagnosis_blocks("FM-12", DIAGNOSIS, case_id=12))
+    accessories = [
+        cast(dict[str, Any], b["accessory"]) for b in blocks if isinstance(b.get("accessory"), dict)
+    ]
+    buttons = [a for a in accessories if a["action_id"] == "fm_action_run"]
+
+    assert [b["value"] for b in buttons] == [f"12:{a.key}" for a in DIAGNOSIS.recommended_actions[:4]]
+    assert all(b["text"]["text"] == "Run…" for b in buttons)
+    assert_matches_snapshot(SNAPSHOTS, "diagnosis_with_run_buttons", blocks)

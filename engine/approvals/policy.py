@@ -1,0 +1,293 @@
+"""The approval policy: which level (none/soft/hard/forbidden) an action on a target needs, and from whom."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from engine.approvals.messages import describe_validation_error
+from engine.approvals.patterns import check_pattern, command_segments, matches_any
+from engine.approvals.templates import CommandTemplate
+from engine.errors import ConfigurationError
+from engine.models import RiskLevel
+
+DEFAULT_POLICY_PATH = Path(__file__).with_name("default_policy.yaml")
+
+__all__ = [
+    "DEFAULT_POLICY_PATH",
+    "ApprovalLevel",
+    "ApprovalPolicy",
+    "CommandTemplate",
+    "PolicyDecision",
+    "PolicyError",
+    "PolicyRule",
+    "Quorum",
+    "RiskDefault",
+    "load_policy",
+]
+
+
+class ApprovalLevel(StrEnum):
+    NONE = "none"
+    SOFT = "soft"
+    HARD = "hard"
+    FORBIDDEN = "forbidden"
+
+
+_STRICTNESS = {
+    ApprovalLevel.NONE: 0,
+    ApprovalLevel.SOFT: 1,
+    ApprovalLevel.HARD: 2,
+    ApprovalLevel.FORBIDDEN: 3,
+}
+
+
+class Quorum(StrEnum):
+    REQUIRE_ONE = "require_one"
+    REQUIRE_TWO = "require_two"
+
+    @property
+    def needed(self) -> int:
+        """How many distinct approvers this quorum needs."""
+        return 2 if self is Quorum.REQUIRE_TWO else 1
+
+
+class PolicyError(ConfigurationError):
+    """The policy file is missing or invalid; the message names the file and the field."""
+
+
+def _check_approver(value: str) -> str:
+    if not re.fullmatch(r"[UWS][A-Z0-9]{2,}", value):
+        raise ValueError(f"must be a Slack user id (U…/W…) or user group id (S…), got {value!r}")
+    return value
+
+
+def _check_template_name(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", value):
+        raise ValueError(f"template name {value!r} may only use letters, digits, _ . -")
+    return value
+
+
+Pattern = Annotated[str, AfterValidator(check_pattern)]
+Approver = Annotated[str, AfterValidator(_check_approver)]
+TemplateName = Annotated[str, AfterValidator(_check_template_name)]
+
+
+class PolicyRule(BaseModel):
+    """One rule; the first rule whose actions, targets and risks all match decides."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    actions: list[Pattern] = Field(min_length=1)
+    targets: list[Pattern] = Field(default_factory=lambda: ["*"], min_length=1)
+    risks: list[RiskLevel] | None = Field(default=None, min_length=1)
+    level: ApprovalLevel
+    quorum: Quorum = Quorum.REQUIRE_ONE
+    approvers: list[Approver] = Field(default_factory=list)
+    timeout_seconds: int = Field(default=300, ge=30, le=86400)
+    undo_seconds: int = Field(default=120, ge=0, le=86400)
+
+    @model_validator(mode="after")
+    def _quorum_is_reachable(self) -> PolicyRule:
+        people = set(self.approvers)
+        # Only user ids can be counted; a group may hold any number of people.
+        if people and all(a[0] in "UW" for a in people) and len(people) < self.quorum.needed:
+            raise ValueError(
+                f"quorum {self.quorum} needs {self.quorum.needed} approvers; only {len(people)} listed"
+            )
+        return self
+
+    def applies(self, subject: str, target: str, risk: RiskLevel) -> bool:
+        """Whether this rule matches an action name or one command, on this target, at this risk."""
+        return (
+            matches_any(self.actions, subject)
+            and matches_any(self.targets, target)
+            and (self.risks is None or risk in self.risks)
+        )
+
+
+class RiskDefault(BaseModel):
+    """The decision for a risk level when no rule matches."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    level: ApprovalLevel
+    quorum: Quorum = Quorum.REQUIRE_ONE
+    timeout_seconds: int = Field(default=300, ge=30, le=86400)
+    undo_seconds: int = Field(default=120, ge=0, le=86400)
+
+
+BUILTIN_RISK_DEFAULTS: dict[RiskLevel, RiskDefault] = {
+    RiskLevel.LOW: RiskDefault(level=ApprovalLevel.NONE),
+    RiskLevel.MEDIUM: RiskDefault(level=ApprovalLevel.SOFT),
+    RiskLevel.HIGH: RiskDefault(level=ApprovalLevel.HARD),
+    RiskLevel.CRITICAL: RiskDefault(level=ApprovalLevel.HARD, quorum=Quorum.REQUIRE_TWO),
+}
+
+
+@dataclass(frozen=True)
+class PolicyDecision:
+    """What the policy requires for one proposal, fixed at proposal time."""
+
+    level: ApprovalLevel
+    quorum: Quorum
+    approvers: tuple[str, ...]  # Slack user ids (U…/W…) or user-group ids (S…); () = anyone
+    timeout_seconds: int
+    undo_seconds: int
+    rule: str
+    critical: bool
+
+    def describe(self) -> str:
+        """One line for the card, e.g. "hard · 2 approvers · rule prod-databases · critical target"."""
+        parts = [str(self.level)]
+        if self.level is ApprovalLevel.HARD:
+            count = self.quorum.needed
+            parts.append(
+                f"{count} approver{'s' if count > 1 else ''}" + (" from allow-list" * bool(self.approvers))
+            )
+        elif self.level is ApprovalLevel.SOFT:
+            parts.append(f"undo within {_duration(self.undo_seconds)}")
+        elif self.level is ApprovalLevel.NONE:
+            parts.append("runs at once")
+        else:
+            parts.append("never runs")
+        parts.append(f"rule {self.rule}")
+        if self.critical:
+            parts.append("critical target")
+        return " · ".join(parts)
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 3600 == 0 and seconds:
+        return f"{seconds // 3600} h"
+    if seconds % 60 == 0 and seconds:
+        return f"{seconds // 60} min"
+    return f"{seconds} s"
+
+
+class ApprovalPolicy(BaseModel):
+    """The whole policy file: critical targets, ordered rules, per-risk defaults, local command templates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    critical_targets: list[Pattern] = Field(default_factory=list)
+    rules: list[PolicyRule] = Field(default_factory=list)
+    risk_defaults: dict[RiskLevel, RiskDefault] = Field(default_factory=lambda: dict(BUILTIN_RISK_DEFAULTS))
+    commands: dict[TemplateName, CommandTemplate] = Field(default_factory=dict)
+
+    @field_validator("risk_defaults")
+    @classmethod
+    def _fill_missing_risks(cls, value: dict[RiskLevel, RiskDefault]) -> dict[RiskLevel, RiskDefault]:
+        return {**BUILTIN_RISK_DEFAULTS, **value}
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> ApprovalPolicy:
+        names = [rule.name for rule in self.rules]
+        for index, name in enumerate(names):
+            if name in names[:index]:
+                raise ValueError(f"rules[{index}].name: {name!r} is used by an earlier rule")
+        for name, template in self.commands.items():
+            for purpose, ref in (("rollback", template.rollback), ("verify", template.verify)):
+                if ref is None:
+                    continue
+                where = f"commands.{name}.{purpose}"
+                if ref not in self.commands:
+                    known = ", ".join(sorted(self.commands))
+                    raise ValueError(f"{where}: unknown command template {ref!r} (known: {known})")
+                lacking = sorted(set(self.commands[ref].params) - set(template.params))
+                if lacking:
+                    raise ValueError(
+                        f"{where}: template {ref!r} needs parameters {name} lacks: {', '.join(lacking)}"
+                    )
+        return self
+
+    def is_critical(self, target: str) -> bool:
+        """Whether the target is on the critical list (production databases, monitoring…)."""
+        return bool(target) and matches_any(self.critical_targets, target)
+
+    def decide(self, action: str, target: str, risk: RiskLevel, command: str = "") -> PolicyDecision:
+        """The level for this action on this target: the strictest of its name and each command in it."""
+        candidates: list[PolicyDecision] = []
+        named = self._first_rule(action, target, risk)
+        if named is not None:
+            candidates.append(named)
+        # Every command in the text counts; one that no rule knows falls back to the risk default.
+        for segment in command_segments(command):
+            candidates.append(self._first_rule(segment, target, risk) or self._default(risk))
+        if not candidates:
+            candidates.append(self._default(risk))
+        decision = max(candidates, key=lambda d: (_STRICTNESS[d.level], d.quorum.needed))
+        critical = self.is_critical(target)
+        if critical and decision.level is ApprovalLevel.SOFT:
+            return replace(decision, level=ApprovalLevel.HARD, critical=True)
+        return replace(decision, critical=critical)
+
+    def _first_rule(self, subject: str, target: str, risk: RiskLevel) -> PolicyDecision | None:
+        for rule in self.rules:
+            if rule.applies(subject, target, risk):
+                return PolicyDecision(
+                    level=rule.level,
+                    quorum=rule.quorum,
+                    approvers=tuple(rule.approvers),
+                    timeout_seconds=rule.timeout_seconds,
+                    undo_seconds=rule.undo_seconds,
+                    rule=rule.name,
+                    critical=False,
+                )
+        return None
+
+    def _default(self, risk: RiskLevel) -> PolicyDecision:
+        default = self.risk_defaults[risk]
+        return PolicyDecision(
+            level=default.level,
+            quorum=default.quorum,
+            approvers=(),
+            timeout_seconds=default.timeout_seconds,
+            undo_seconds=default.undo_seconds,
+            rule=f"{risk}-risk-default",
+            critical=False,
+        )
+
+
+def load_policy(path: Path | None = None) -> ApprovalPolicy:
+    """Read and validate a policy file (None → the shipped default); PolicyError says what is wrong."""
+    path = path or DEFAULT_POLICY_PATH
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PolicyError(f"{path}: policy file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise PolicyError(f"{path}: cannot read the policy file ({error})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise PolicyError(f"{path}: {where}YAML syntax error: {error.problem or error.context}") from None
+    except yaml.YAMLError as error:
+        raise PolicyError(f"{path}: YAML syntax error: {error}") from None
+    if data is None:
+        raise PolicyError(f"{path}: the policy file is empty")
+    if not isinstance(data, dict):
+        raise PolicyError(
+            f"{path}: the top level must be a mapping (critical_targets, rules, risk_defaults, commands)"
+        )
+    try:
+        return ApprovalPolicy.model_validate(data)
+    except ValidationError as error:
+        raise PolicyError(describe_validation_error(str(path), error)) from None

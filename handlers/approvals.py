@@ -1,0 +1,184 @@
+"""Actions in Slack: Run…, Approve, Deny, More info, Roll back, Undo, "did it fix it?", the propose modal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.blocks.approvals import build_approval_info_modal
+from bot.blocks.propose import build_propose_modal
+from bot.ids import Ids
+from handlers.approval_payloads import RUN_USAGE, parse_parameter_lines, parse_run
+from handlers.payloads import SlashCommand
+from jobs.action_requests import ActionRequests
+
+
+class Click(BaseModel):
+    """A button click with the message it was on (rules compare it with the request's own card)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    user_id: str
+    channel_id: str
+    message_ts: str
+    trigger_id: str
+    value: str
+    action_ts: str
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> Click:
+        action = body["actions"][0]
+        container = body.get("container") or {}
+        channel = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
+        message_ts = container.get("message_ts") or (body.get("message") or {}).get("ts") or ""
+        return cls(
+            user_id=body["user"]["id"],
+            channel_id=channel,
+            message_ts=message_ts,
+            trigger_id=body["trigger_id"],
+            value=str(action.get("value", "")),
+            action_ts=str(action.get("action_ts", body["trigger_id"])),
+        )
+
+    @property
+    def number(self) -> int | None:
+        """The button's value as an id, when it is one."""
+        return int(self.value) if self.value.isdigit() else None
+
+
+def _refuse(client: WebClient, click: Click, text: str) -> None:
+    if click.channel_id:
+        client.chat_postEphemeral(channel=click.channel_id, user=click.user_id, text=text)
+
+
+def register(app: App, requests: ActionRequests) -> None:
+    """Attach the action listeners, the propose modal's submission, and nothing else."""
+
+    @app.action(Ids.ACTION_RUN_BUTTON.value)
+    def handle_run_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        click = Click.from_body(body)
+        case_id, _, key = click.value.partition(":")
+        if not case_id.isdigit() or not key:
+            _refuse(client, click, "That Run… button is not valid any more.")
+            return
+        requests.run_recommended(
+            int(case_id), key, click.user_id, click.channel_id, f"{click.channel_id}:{click.action_ts}"
+        )
+
+    @app.action(Ids.APPROVAL_APPROVE_BUTTON.value)
+    def handle_approve_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        _vote(Click.from_body(body), "approve", client)
+
+    @app.action(Ids.APPROVAL_DENY_BUTTON.value)
+    def handle_deny_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        _vote(Click.from_body(body), "deny", client)
+
+    def _vote(click: Click, kind: str, client: WebClient) -> None:
+        if click.number is None:
+            _refuse(client, click, "That approval button is not valid.")
+            return
+        requests.vote(click.number, click.user_id, kind, click.channel_id, click.message_ts)
+
+    @app.action(Ids.APPROVAL_INFO_BUTTON.value)
+    def handle_more_info_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        click = Click.from_body(body)
+        found = requests.details(click.number) if click.number is not None else None
+        if found is None:
+            _refuse(client, click, "I can't find that request.")
+            return
+        # trigger_id lives 3 s: the modal opens here (two primary-key reads), not in a job.
+        client.views_open(trigger_id=click.trigger_id, view=build_approval_info_modal(*found))
+
+    @app.action(Ids.ACTION_ROLLBACK_BUTTON.value)
+    def handle_rollback_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        _roll_back(Click.from_body(body), False, client)
+
+    @app.action(Ids.ACTION_UNDO_BUTTON.value)
+    def handle_undo_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        _roll_back(Click.from_body(body), True, client)
+
+    def _roll_back(click: Click, undo: bool, client: WebClient) -> None:
+        if click.number is None:
+            _refuse(client, click, "That button is not valid.")
+            return
+        requests.roll_back(click.number, click.user_id, click.channel_id, click.message_ts, undo)
+
+    @app.action(Ids.ACTION_FIXED_BUTTON.value)
+    def handle_fixed_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        _answer(Click.from_body(body), True, client)
+
+    @app.action(Ids.ACTION_NOT_FIXED_BUTTON.value)
+    def handle_not_fixed_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        _answer(Click.from_body(body), False, client)
+
+    def _answer(click: Click, fixed: bool, client: WebClient) -> None:
+        if click.number is None:
+            _refuse(client, click, "That button is not valid.")
+            return
+        requests.answer_fixed(click.number, click.user_id, fixed, click.channel_id, click.message_ts)
+
+    @app.view(Ids.PROPOSE_MODAL.value)
+    def handle_propose_submission(ack: Ack, body: dict[str, Any]) -> None:
+        values = body["view"].get("state", {}).get("values", {})
+
+        def read(block: Ids, action: Ids) -> str:
+            return str((values.get(block.value, {}).get(action.value, {}) or {}).get("value") or "").strip()
+
+        case_id = requests.case_id_for_ref(read(Ids.PROPOSE_CASE_BLOCK, Ids.PROPOSE_CASE_INPUT))
+        parameters = parse_parameter_lines(read(Ids.PROPOSE_PARAMS_BLOCK, Ids.PROPOSE_PARAMS_INPUT))
+        errors = {}
+        if case_id is None:
+            errors[Ids.PROPOSE_CASE_BLOCK.value] = "No such case: use its number, like FM-12."
+        if isinstance(parameters, str):
+            errors[Ids.PROPOSE_PARAMS_BLOCK.value] = parameters
+        action = read(Ids.PROPOSE_ACTION_BLOCK, Ids.PROPOSE_ACTION_INPUT)
+        target = read(Ids.PROPOSE_TARGET_BLOCK, Ids.PROPOSE_TARGET_INPUT)
+        if not action or not target:
+            errors[Ids.PROPOSE_TARGET_BLOCK.value] = "An action and a target are both needed."
+        if errors or case_id is None or isinstance(parameters, str):
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        reason = read(Ids.PROPOSE_REASON_BLOCK, Ids.PROPOSE_REASON_INPUT)
+        requests.propose(
+            case_id, body["user"]["id"], action, target, parameters, reason, f"modal:{body['view']['id']}"
+        )
+
+
+def open_propose_modal(cmd: SlashCommand, client: WebClient) -> None:
+    """`/faultmaven run [action target FM-12]`: slash commands carry no thread, so the modal asks the case."""
+    words = cmd.argument.split()
+    case_ref = next((w for w in words if w.upper().startswith("FM-")), "")
+    rest = [w for w in words if w != case_ref]
+    view = build_propose_modal(cmd.channel_id, case_ref, rest[0] if rest else "", " ".join(rest[1:2]))
+    client.views_open(trigger_id=cmd.trigger_id, view=view)
+
+
+def propose_from_thread(
+    requests: ActionRequests, client: WebClient, case_id: int, channel: str, user: str, rest: str, ts: str
+) -> None:
+    """`@FaultMaven run …` in a case thread: propose it, or explain the syntax privately."""
+    parsed = parse_run(rest)
+    if isinstance(parsed, str):
+        client.chat_postEphemeral(channel=channel, user=user, text=parsed or RUN_USAGE)
+        return
+    requests.propose(
+        case_id,
+        user,
+        parsed.action,
+        parsed.target,
+        parsed.parameters,
+        parsed.reason,
+        f"message:{channel}:{ts}",
+    )

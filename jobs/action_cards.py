@@ -1,0 +1,131 @@
+"""Stored proposals as the cards and results the thread shows, and the requests executors receive."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from bot.blocks.approvals import ActionOutcome, ProposalCard
+from engine.actions.executors import ExecutionRequest
+from engine.approvals.policy import ApprovalLevel, PolicyDecision, Quorum
+from engine.approvals.votes import ProposalSnapshot, ProposalStatus
+from storage.action_models import ActionExecutionRow, ActionProposalRow
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parameters_of(row: ActionProposalRow) -> dict[str, str]:
+    """The proposal's typed parameters."""
+    return {str(k): str(v) for k, v in json.loads(row.parameters_json or "{}").items()}
+
+
+def approvers_of(row: ActionProposalRow) -> tuple[str, ...]:
+    """Who the policy allows to approve (empty: anyone but the requester)."""
+    return tuple(json.loads(row.approvers_json or "[]"))
+
+
+def decision_of(row: ActionProposalRow) -> PolicyDecision:
+    """The policy decision as it was taken when the action was proposed."""
+    return PolicyDecision(
+        level=ApprovalLevel(row.level),
+        quorum=Quorum(row.quorum),
+        approvers=approvers_of(row),
+        timeout_seconds=row.timeout_seconds,
+        undo_seconds=row.undo_seconds,
+        rule=row.rule,
+        critical=row.critical,
+    )
+
+
+def snapshot_of(row: ActionProposalRow, approvals: list[str]) -> ProposalSnapshot:
+    """What the vote rules read."""
+    return ProposalSnapshot(
+        status=ProposalStatus(row.status),
+        requester=row.requester,
+        level=ApprovalLevel(row.level),
+        quorum=Quorum(row.quorum),
+        approvers=approvers_of(row),
+        expires_at=aware(row.expires_at),
+        approvals=tuple(approvals),
+    )
+
+
+def card_of(row: ActionProposalRow, case_ref: str, approvals: list[str], dry_run: bool) -> ProposalCard:
+    """The approval card's view of a proposal."""
+    decision = decision_of(row)
+    return ProposalCard(
+        proposal_id=row.id,
+        case_ref=case_ref,
+        purpose=row.purpose,
+        action=row.action,
+        target=row.target,
+        parameters=parameters_of(row),
+        command=row.command,
+        risk=row.risk,
+        rollback=row.rollback,
+        reason=row.reason,
+        requester=row.requester,
+        policy=decision.describe(),
+        level=row.level,
+        status=row.status,
+        approvals=approvals,
+        needed=decision.quorum.needed,
+        approvers=list(decision.approvers),
+        timeout_seconds=row.timeout_seconds,
+        expires_at=aware(row.expires_at),
+        decided_by=row.decided_by,
+        dry_run=dry_run,
+    )
+
+
+def request_of(
+    row: ActionProposalRow, case_ref: str, approvals: list[str], dry_run: bool
+) -> ExecutionRequest:
+    """What the executor receives; the idempotency key makes a retried delivery run once."""
+    return ExecutionRequest(
+        proposal_id=row.id,
+        idempotency_key=f"fm-{row.id}-{row.purpose}",
+        case_ref=case_ref,
+        action=row.action,
+        target=row.target,
+        parameters=parameters_of(row),
+        command=row.command,
+        requested_by=row.requester,
+        approved_by=approvals,
+        purpose="rollback" if row.purpose == "rollback" else "execute",
+        dry_run=dry_run,
+    )
+
+
+def outcome_of(
+    row: ActionProposalRow,
+    case_ref: str,
+    execution: ActionExecutionRow,
+    can_roll_back: bool,
+    ask_if_fixed: bool,
+) -> ActionOutcome:
+    """The result message's view of an execution."""
+    undo_until = None
+    if row.level == ApprovalLevel.SOFT.value and can_roll_back and row.purpose == "execute":
+        undo_until = (aware(execution.created_at) or datetime.now(UTC)) + timedelta(seconds=row.undo_seconds)
+    return ActionOutcome(
+        proposal_id=row.id,
+        case_ref=case_ref,
+        purpose=row.purpose,
+        action=row.action,
+        target=row.target,
+        ok=execution.ok,
+        executor=execution.executor,
+        dry_run=execution.dry_run,
+        summary=execution.summary,
+        output=execution.output,
+        can_roll_back=can_roll_back and execution.ok and row.purpose == "execute" and row.status != "undone",
+        undo_until=undo_until,
+        ask_if_fixed=ask_if_fixed,
+        verified=row.verified,
+    )
