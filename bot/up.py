@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 
+from bot.actions import load_configured_policy
 from bot.playground.launch import (
     playground_env,
     playground_url,
@@ -21,6 +22,8 @@ from storage.migrate import upgrade
 
 def run_everything(settings: Settings, host: str, port: int, playground: bool = False) -> int:
     """Start Redis when REDIS_URL is unset, migrate, then run web and worker until interrupted."""
+    # A broken approval policy would only surface when the worker starts: say so before anything runs.
+    load_configured_policy(settings)
     env = dict(os.environ)
     with_playground = wants_playground(settings, playground)
     if with_playground:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from bot.blocks.runbook_drafts import build_runbook_draft_blocks, draft_card_text
 from engine.runbooks.models import RunbookSections, RunbookSource, RunbookStatus
+from jobs.audit import record_audit
 from jobs.runtime import current_context
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,14 @@ def save_runbook_edit(
         return {"status": "not editable", "runbook": runbook.ref}
     # Pending runbooks are not in the search index, so there is nothing to re-index until approval.
     offer = library.repo.offer_for_runbook(runbook.id)
+    record_audit(
+        ctx,
+        "runbook_edited",
+        case_id=offer.case_id if offer else None,
+        actor=user_id,
+        data={"runbook": runbook.ref, "version": runbook.version, "title": runbook.title},
+        event_key=f"runbook_edited:{runbook.id}:{runbook.version}",
+    )
     if offer is not None and offer.card_ts is not None:
         ctx.slack.chat_update(
             channel=offer.channel_id,

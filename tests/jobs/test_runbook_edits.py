@@ -56,6 +56,8 @@ def test_edit_opens_a_prefilled_modal_and_saving_bumps_the_version_and_updates_t
     assert "✏️ Edited by <@W222>" in blocks and NEW_CAUSE in blocks
     assert "may approve: anyone but <@W111> or <@W222>" in blocks
     assert runbook_id not in [r.runbook.id for r in runbook_library.search(NEW_CAUSE, k=10)]
+    assert job_context.audit is not None
+    assert [r.kind for r in job_context.audit.for_case(1)].count("runbook_edited") == 1
 
     press(web, "fm_runbook_approve", str(runbook_id), user="W222")  # the editor
     run_jobs()
