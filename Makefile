@@ -45,9 +45,16 @@ types: $(STAMP)
 unit: install browser
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL-$$($(BIN)/python tests/detect_postgres.py)} $(BIN)/pytest
 
-# The diagnosis eval is a product feature: print its table on the shipped dev set every run.
+# The shared corpora the search eval's queries were written for (a folder next to the repository).
+CORPORA ?= ../shared/corpora
+SEARCH_EVAL := $(foreach q,$(wildcard eval/queries/*.jsonl),--queries $(q) --corpus $(CORPORA)/$(basename $(notdir $(q))))
+
+# The evals are product features: print the diagnosis table and the search table (dev queries of
+# every corpus in eval/queries/) every run. Document vectors are cached under the data dir.
 eval: install
 	$(BIN)/faultmaven eval diagnosis --cases bench/data/diagnosis_dev.jsonl
+	@if [ -d "$(CORPORA)" ]; then $(BIN)/faultmaven eval search --split dev $(SEARCH_EVAL); \
+	 else echo "search eval skipped: no corpora at $(CORPORA) (set CORPORA=path/to/corpora to run it)"; fi
 
 test: install lint types eval unit
 

@@ -6,20 +6,18 @@ import argparse
 import json
 import logging
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from bot.cli_eval_search import add_search_eval_parser
 from bot.engines import build_embedder
 from bot.settings import Settings
 from engine.runbooks.markdown import render_runbook_markdown
 from engine.runbooks.models import RunbookSource
-from engine.search.embedding import Embedder
-from engine.search.evaluation import evaluate, load_queries
-from engine.search.hybrid import HybridSearcher, SearchDocument, SearchMode
-from jobs.runbook_library import RunbookLibrary, read_markdown_folder
+from engine.search.hybrid import SearchMode
+from jobs.runbook_library import RunbookLibrary
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.runbooks import RunbookRepository
@@ -130,31 +128,6 @@ def cmd_runbooks_list(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-def corpus_searcher(corpus: Path, embedder: Embedder | None, workdir: Path) -> HybridSearcher:
-    """A searcher over a markdown folder, ids = paths relative to it, vectors in a scratch Chroma."""
-    docs = [SearchDocument(d.source_path or d.title, d.search_text()) for d in read_markdown_folder(corpus)]
-    vectors = None
-    if embedder is not None:
-        vectors = ChromaVectorStore(make_chroma_client(workdir), embedder.embed, embedder.name)
-        vectors.upsert([d.id for d in docs], [d.text for d in docs])
-    return HybridSearcher(docs, embedder, vectors)
-
-
-def cmd_eval_search(settings: Settings, args: argparse.Namespace) -> int:
-    queries = load_queries(Path(args.queries))
-    with tempfile.TemporaryDirectory(prefix="faultmaven-eval-") as workdir:
-        searcher = corpus_searcher(Path(args.corpus), build_embedder(settings), Path(workdir))
-        report = evaluate(searcher, queries)
-    if args.json:
-        print(
-            json.dumps({"figures": report.as_dict(), "p95_ms": round(report.percentile_ms(95), 2)}, indent=2)
-        )
-    else:
-        print(f"{len(queries)} queries against {args.corpus}")
-        print(report.table())
-    return 0
-
-
 def add_runbook_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Attach `runbooks …` and `eval search` to the CLI."""
     runbooks = sub.add_parser("runbooks", help="import, export, search and reindex runbooks")
@@ -178,8 +151,4 @@ def add_runbook_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
     ev = sub.choices.get("eval") or sub.add_parser("eval", help="measure engines on labelled data")
     existing = [a for a in ev._actions if isinstance(a, argparse._SubParsersAction)]
     evs = existing[0] if existing else ev.add_subparsers(dest="eval_command", required=True)
-    es = evs.add_parser("search", help="recall@1/3/5 and MRR for bm25, vector and hybrid")
-    es.add_argument("--queries", required=True)
-    es.add_argument("--corpus", required=True)
-    es.add_argument("--json", action="store_true")
-    es.set_defaults(func=cmd_eval_search)
+    add_search_eval_parser(evs)

@@ -93,11 +93,12 @@ def record_runbook_vote(channel_id: str, user_id: str, value: str, worked: bool)
     prompt = feedback.get_prompt(parsed[0]) if parsed else None
 
     def refuse(text: str, status: str) -> dict[str, Any]:
+        in_thread = prompt is not None and channel_id in ("", prompt.channel_id)
         ctx.slack.chat_postEphemeral(
             channel=channel_id or (prompt.channel_id if prompt else ""),
             user=user_id,
             text=text,
-            thread_ts=prompt.thread_ts if prompt else None,
+            thread_ts=prompt.thread_ts if prompt is not None and in_thread else None,
         )
         log.info("runbook vote refused", extra={"status": status, "user": user_id})
         return {"status": status}

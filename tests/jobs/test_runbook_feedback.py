@@ -155,6 +155,7 @@ def test_forged_or_misplaced_votes_get_a_friendly_refusal_and_count_nothing(
     vote(web, "fm_runbook_worked", f"1:{min(asked)}", "W9", channel="C999")
     run_jobs()
     assert "didn't come from the case's thread" in last_ephemeral(slack)["text"]
+    assert last_ephemeral(slack)["channel"] == "C999" and "thread_ts" not in last_ephemeral(slack)
 
     assert shown(slack, question) == before
     assert all(r.times_used == 0 for r in runbook_library.repo.find())

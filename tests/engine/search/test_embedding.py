@@ -36,3 +36,20 @@ def test_embedding_setting_none_means_keyword_only_and_unknown_fails_fast() -> N
     assert make_embedder("none") is None
     with pytest.raises(ConfigurationError, match="unknown embedding model"):
         make_embedder("word2vec")
+
+
+def test_a_texts_vector_does_not_depend_on_the_batch_or_order_it_ran_in(embedder: MemoEmbedder) -> None:
+    texts = [
+        "disk full",
+        "postgres refuses connections: FATAL sorry, too many clients already " * 3,
+        "TLS certificate expired on the ingress " * 30,  # past the 256-token limit
+        "kafka consumer lag keeps growing on the payments topic",
+    ]
+    together = embedder.real.embed(texts)
+    alone = [embedder.real.embed([t])[0] for t in texts]
+    reversed_ = embedder.real.embed(texts[::-1])[::-1]
+
+    for a, b, c in zip(together, alone, reversed_, strict=True):
+        assert max(abs(x - y) for x, y in zip(a, b, strict=True)) < 1e-5
+        assert max(abs(x - y) for x, y in zip(a, c, strict=True)) < 1e-5
+    assert embedder.real.embed([]) == []
