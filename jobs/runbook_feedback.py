@@ -19,6 +19,7 @@ from bot.blocks.runbook_feedback import (
     parse_feedback_value,
 )
 from engine.models import CaseStatus
+from jobs.audit import record_audit
 from jobs.runbook_library import RunbookLibrary
 from jobs.runtime import JobContext, current_context
 from storage.models import Case
@@ -127,6 +128,14 @@ def record_runbook_vote(channel_id: str, user_id: str, value: str, worked: bool)
         return refuse(
             f"RB-{runbook_id:04d} no longer exists, so I couldn't count your vote.", "unknown runbook"
         )
+    record_audit(
+        ctx,
+        "runbook_feedback",
+        case_id=case_id,
+        actor=user_id,
+        data={"runbook": f"RB-{runbook_id:04d}", "worked": worked, "outcome": outcome.value},
+        event_key=f"runbook_feedback:{case_id}:{runbook_id}:{user_id}:{int(worked)}",
+    )
     # Always re-render, even for an unchanged vote: a retry after a failed update must still show it.
     ctx.slack.chat_update(
         channel=prompt.channel_id,

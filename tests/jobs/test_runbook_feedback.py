@@ -118,6 +118,16 @@ def test_resolving_asks_once_and_each_person_votes_once_with_the_tally_updated_i
     assert last_ephemeral(slack)["thread_ts"] == root_ts
     counted = runbook_library.get(redis.id)
     assert counted is not None and (counted.times_used, counted.times_worked) == (1, 0)
+    assert job_context.audit is not None
+    audited = [r for r in job_context.audit.for_case(1) if r.kind == "runbook_feedback"]
+    assert [(r.actor, r.data["worked"]) for r in audited] == [
+        ("W1", True),
+        ("W2", True),
+        ("W3", False),
+        ("W3", True),
+        ("W1", False),
+        ("W2", False),
+    ]
 
 
 def test_forged_or_misplaced_votes_get_a_friendly_refusal_and_count_nothing(
