@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot.blocks.approvals import ActionOutcome, ProposalCard
+from bot.blocks.action_results import ActionOutcome
+from bot.blocks.approvals import ProposalCard
 from engine.actions.executors import ExecutionRequest
 from engine.approvals.policy import ApprovalLevel, PolicyDecision, Quorum
 from engine.approvals.votes import ProposalSnapshot, ProposalStatus

@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from bot.blocks.approvals import action_outcome_text, build_action_outcome_blocks
+from bot.blocks.action_results import action_outcome_text, build_action_outcome_blocks
 from engine.actions.executors import ExecutionRequest, ExecutionResult, ExecutorUnavailable, follow_up_request
 from engine.approvals.votes import ProposalStatus
 from jobs.action_cards import aware, outcome_of, request_of

@@ -60,26 +60,8 @@ class ProposalCard(BaseModel):
     dry_run: bool = True
 
 
-class ActionOutcome(BaseModel):
-    """What an execution did, for the result message in the thread."""
-
-    proposal_id: int
-    case_ref: str
-    purpose: str = "execute"
-    action: str
-    target: str
-    ok: bool
-    executor: str
-    dry_run: bool
-    summary: str
-    output: str = ""
-    can_roll_back: bool = False
-    undo_until: datetime | None = None
-    ask_if_fixed: bool = False
-    verified: str | None = None
-
-
-def _clip(text: str, limit: int = MAX_TEXT) -> str:
+def clip(text: str, limit: int = MAX_TEXT) -> str:
+    """Keep text under Slack's section limit."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -162,10 +144,10 @@ def build_approval_card_blocks(card: ProposalCard) -> list[Block]:
     blocks: list[Block] = [
         SectionBlock(
             block_id=Ids.APPROVAL_CARD,
-            text=MarkdownTextObject(text=_clip(f"{heading} · {card.case_ref}\n*{verb}:* {card.action}")),
+            text=MarkdownTextObject(text=clip(f"{heading} · {card.case_ref}\n*{verb}:* {card.action}")),
         ),
         _facts(card),
-        SectionBlock(text=MarkdownTextObject(text=_clip(_details(card)))),
+        SectionBlock(text=MarkdownTextObject(text=clip(_details(card)))),
     ]
     if card.dry_run:
         blocks.append(
@@ -216,12 +198,12 @@ def build_approval_info_modal(card: ProposalCard, hypotheses: list[str], evidenc
     """The evidence behind a proposal, so nobody approves blindly."""
     blocks: list[Block] = [
         SectionBlock(
-            text=MarkdownTextObject(text=_clip(f"*{card.action}* on `{card.target}` · {card.case_ref}"))
+            text=MarkdownTextObject(text=clip(f"*{card.action}* on `{card.target}` · {card.case_ref}"))
         ),
-        SectionBlock(text=MarkdownTextObject(text=_clip(_details(card)))),
+        SectionBlock(text=MarkdownTextObject(text=clip(_details(card)))),
         SectionBlock(
             text=MarkdownTextObject(
-                text=_clip(
+                text=clip(
                     "*What the diagnosis believes*\n"
                     + ("\n".join(f"• {h}" for h in hypotheses) or "_no diagnosis yet_")
                 )
@@ -229,7 +211,7 @@ def build_approval_info_modal(card: ProposalCard, hypotheses: list[str], evidenc
         ),
         SectionBlock(
             text=MarkdownTextObject(
-                text=_clip(
+                text=clip(
                     "*Evidence*\n" + ("\n".join(f"• {e}" for e in evidence) or "_no evidence recorded_")
                 )
             )
@@ -243,88 +225,3 @@ def build_approval_info_modal(card: ProposalCard, hypotheses: list[str], evidenc
         close=PlainTextObject(text="Close"),
         blocks=blocks,
     )
-
-
-def action_outcome_text(outcome: ActionOutcome) -> str:
-    """Notification fallback for a result message."""
-    state = "✅" if outcome.ok else "❌"
-    return f"{state} {outcome.action} on {outcome.target}: {outcome.summary}"[:300]
-
-
-def build_action_outcome_blocks(outcome: ActionOutcome, now: datetime | None = None) -> list[Block]:
-    """The result of an execution, with Roll back / Undo and the "did it fix it?" question."""
-    state = "✅" if outcome.ok else "❌"
-    verb = "Rollback of" if outcome.purpose == "rollback" else "Ran"
-    mode = " (dry run)" if outcome.dry_run else ""
-    text = (
-        f"{state} *{verb} {outcome.action}* on `{outcome.target}` via {outcome.executor}{mode}\n"
-        f"{outcome.summary}"
-    )
-    blocks: list[Block] = [
-        SectionBlock(block_id=Ids.ACTION_RESULT, text=MarkdownTextObject(text=_clip(text)))
-    ]
-    if outcome.output:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=_clip(f"```{outcome.output[:2000]}```"))))
-    if outcome.verified:
-        blocks.append(
-            ContextBlock(
-                elements=[MarkdownTextObject(text=VERIFIED_LINES.get(outcome.verified, outcome.verified))]
-            )
-        )
-    buttons: list[ButtonElement] = []
-    if outcome.ask_if_fixed and outcome.verified is None:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text="Did it fix it?")))
-        buttons += [
-            ButtonElement(
-                action_id=Ids.ACTION_FIXED_BUTTON,
-                text=PlainTextObject(text="Yes, fixed"),
-                value=str(outcome.proposal_id),
-                style="primary",
-            ),
-            ButtonElement(
-                action_id=Ids.ACTION_NOT_FIXED_BUTTON,
-                text=PlainTextObject(text="No"),
-                value=str(outcome.proposal_id),
-            ),
-        ]
-    undo_open = outcome.undo_until is not None and (now is None or now < outcome.undo_until)
-    if outcome.can_roll_back and undo_open and outcome.undo_until is not None:
-        epoch = int(outcome.undo_until.timestamp())
-        blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=f"Undo is open until "
-                        f"<!date^{epoch}^{{time_secs}}|{outcome.undo_until:%H:%M:%S} UTC>"
-                    )
-                ]
-            )
-        )
-        buttons.append(
-            ButtonElement(
-                action_id=Ids.ACTION_UNDO_BUTTON,
-                text=PlainTextObject(text="Undo"),
-                value=str(outcome.proposal_id),
-                style="danger",
-            )
-        )
-    elif outcome.can_roll_back:
-        buttons.append(
-            ButtonElement(
-                action_id=Ids.ACTION_ROLLBACK_BUTTON,
-                text=PlainTextObject(text="Roll back"),
-                value=str(outcome.proposal_id),
-            )
-        )
-    if buttons:
-        blocks.append(ActionsBlock(elements=buttons))
-    return blocks
-
-
-VERIFIED_LINES = {
-    "fixed": "👍 Confirmed fixed",
-    "not_fixed": "👎 Reported not fixed — consider rolling back",
-    "check_passed": "🔎 Verification check passed: the symptom is gone",
-    "check_failed": "🔎 Verification check failed: the symptom is still there",
-    "rolled_back": "↩️ Rolled back",
-}

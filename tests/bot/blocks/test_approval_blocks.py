@@ -5,13 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.blocks.approvals import (
-    ActionOutcome,
-    ProposalCard,
-    build_action_outcome_blocks,
-    build_approval_card_blocks,
-    build_approval_info_modal,
-)
+from bot.blocks.action_results import ActionOutcome, build_action_outcome_blocks
+from bot.blocks.approvals import ProposalCard, build_approval_card_blocks, build_approval_info_modal
 from bot.blocks.propose import build_propose_modal
 from tests.bot.blocks.test_case_blocks import as_json
 from tests.snapshots import assert_matches_snapshot
