@@ -22,3 +22,9 @@ def test_manifest_subscribes_to_the_events_the_handlers_listen_for() -> None:
 
     assert {"app_mention", "message.channels"} <= events
     assert {"commands", "chat:write", "app_mentions:read", "channels:history"} <= scopes
+
+
+def test_manifest_grants_the_scopes_the_web_api_calls_need() -> None:
+    scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    # conversations.join (runbook share), files.* upload v2 (audit export), usergroups.users.list (approvers)
+    assert {"channels:join", "files:write", "usergroups:read", "chat:write.public"} <= scopes
