@@ -27,6 +27,8 @@ pytestmark = pytest.mark.e2e
 def live_stack(stack: Stack, automation: AutomationReceiver) -> Iterator[Stack]:
     stack.env.update(
         FAULTMAVEN_EXECUTION_MODE="live",
+        # Keyword-only search: this test is about actions, and the worker starts faster without the model.
+        FAULTMAVEN_EMBEDDING="none",
         FAULTMAVEN_POLICY_FILE=str(TEST_POLICY),
         FAULTMAVEN_ACTION_WEBHOOK_URL=automation.url,
         FAULTMAVEN_ACTION_WEBHOOK_SECRET=automation.secret,

@@ -45,6 +45,8 @@ def incident_stack(
         "PAGERDUTY_API_URL": pagerduty.base_url,
         "FAULTMAVEN_INCIDENT_DEBOUNCE_SECONDS": "0.5",
         "FAULTMAVEN_CHANNEL_MESSAGE_INTERVAL": "0.05",
+        # Keyword-only search: this test is about incident life cycles; the worker starts faster.
+        "FAULTMAVEN_EMBEDDING": "none",
     }
     env.pop("SLACK_APP_TOKEN", None)
     running = Stack(env, tmp_path, free_port())
