@@ -46,6 +46,8 @@ def playground_url(tmp_path: Path, redis_url: str) -> Iterator[str]:
         "REDIS_URL": redis_url,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'fm.db'}",
         "FAULTMAVEN_DATA_DIR": str(tmp_path),
+        # Keyword-only search: this test is about the page; the worker starts faster without the model.
+        "FAULTMAVEN_EMBEDDING": "none",
     }
     port = free_port()
     log = tmp_path / "up.log"
