@@ -11,13 +11,7 @@ from engine.actions.executors import ExecutionRequest
 from engine.approvals.policy import ApprovalLevel, PolicyDecision, Quorum
 from engine.approvals.votes import ProposalSnapshot, ProposalStatus
 from storage.action_models import ActionExecutionRow, ActionProposalRow
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+from storage.models import as_utc
 
 
 def parameters_of(row: ActionProposalRow) -> dict[str, str]:
@@ -51,7 +45,7 @@ def snapshot_of(row: ActionProposalRow, approvals: list[str]) -> ProposalSnapsho
         level=ApprovalLevel(row.level),
         quorum=Quorum(row.quorum),
         approvers=approvers_of(row),
-        expires_at=aware(row.expires_at),
+        expires_at=as_utc(row.expires_at),
         approvals=tuple(approvals),
     )
 
@@ -78,7 +72,7 @@ def card_of(row: ActionProposalRow, case_ref: str, approvals: list[str], dry_run
         needed=decision.quorum.needed,
         approvers=list(decision.approvers),
         timeout_seconds=row.timeout_seconds,
-        expires_at=aware(row.expires_at),
+        expires_at=as_utc(row.expires_at),
         decided_by=row.decided_by,
         dry_run=dry_run,
     )
@@ -113,7 +107,7 @@ def outcome_of(
     """The result message's view of an execution."""
     undo_until = None
     if row.level == ApprovalLevel.SOFT.value and can_roll_back and row.purpose == "execute":
-        undo_until = (aware(execution.created_at) or datetime.now(UTC)) + timedelta(seconds=row.undo_seconds)
+        undo_until = (as_utc(execution.created_at) or datetime.now(UTC)) + timedelta(seconds=row.undo_seconds)
     return ActionOutcome(
         proposal_id=row.id,
         case_ref=case_ref,

@@ -9,14 +9,24 @@ from typing import Any
 from bot.blocks.action_results import action_outcome_text, build_action_outcome_blocks
 from engine.actions.executors import ExecutionRequest, ExecutionResult, ExecutorUnavailable, follow_up_request
 from engine.approvals.votes import ProposalStatus
-from jobs.action_cards import aware, outcome_of, request_of
+from engine.models import RiskLevel
+from jobs.action_cards import outcome_of, parameters_of, request_of
 from jobs.action_requests import fix_answer_key, rollback_key
 from jobs.action_runtime import ActionRuntime
-from jobs.actions import action_runtime, clicked_proposal, propose, render_card, say_in_thread, say_privately
+from jobs.actions import (
+    ActionDraft,
+    action_runtime,
+    clicked_proposal,
+    propose,
+    render_card,
+    say_in_thread,
+    say_privately,
+)
 from jobs.audit import record_audit
 from jobs.runtime import JobContext
 from storage.action_models import ActionExecutionRow, ActionProposalRow
 from storage.actions import NewExecution
+from storage.models import as_utc
 from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
@@ -224,24 +234,22 @@ def propose_rollback(
     if case is None:
         return {"status": "missing", "proposal_id": row.id}
     template = rt.policy.commands.get(row.action)
-    new: dict[str, Any] = {
+    new = ActionDraft(
         # The executor gets the original action with purpose "rollback" (a template knows its rollback);
         # the policy judges the rollback itself.
-        "action": row.action,
-        "policy_subject": template.rollback
-        if template is not None and template.rollback
-        else f"roll back {row.action}",
-        "target": row.target,
-        "parameters": {k: v for k, v in (request_of(row, case.ref, [], rt.dry_run).parameters.items())},
-        "command": row.rollback,
-        "risk": row.risk,
-        "reason": f"Undo of request #{row.id}" if undo else f"Roll back request #{row.id}",
-        "purpose": "rollback",
-        "parent_id": row.id,
-    }
+        action=row.action,
+        policy_subject=template.rollback if template and template.rollback else f"roll back {row.action}",
+        target=row.target,
+        parameters=parameters_of(row),
+        command=row.rollback,
+        risk=RiskLevel(row.risk),
+        reason=f"Undo of request #{row.id}" if undo else f"Roll back request #{row.id}",
+        purpose="rollback",
+        parent_id=row.id,
+    )
     done = [e for e in rt.repo.executions(row.id) if e.purpose == "execute"]
-    undo_until = aware(done[0].created_at) if done else None
-    if undo and undo_until is not None and rt.clock() > undo_until + timedelta(seconds=row.undo_seconds):
+    ran_at = as_utc(done[0].created_at) if done else None
+    if undo and ran_at is not None and rt.clock() > ran_at + timedelta(seconds=row.undo_seconds):
         say_privately(
             ctx,
             channel_id,

@@ -8,7 +8,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from engine.approvals.votes import ProposalStatus, VoteKind, rule_on_vote
-from jobs.action_cards import aware, snapshot_of
+from jobs.action_cards import snapshot_of
 from jobs.action_requests import vote_key
 from jobs.actions import (
     action_runtime,
@@ -21,6 +21,7 @@ from jobs.actions import (
 from jobs.audit import record_audit
 from jobs.runtime import JobContext
 from storage.action_models import ActionProposalRow
+from storage.models import as_utc
 from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,7 @@ def _approve(ctx: JobContext, row: ActionProposalRow, user_id: str, case_ref: st
         render_card(ctx, rt, row, case_ref)
         say_in_thread(ctx, row, f"👍 <@{user_id}> approved request #{row.id} ({len(approvals)} of {needed}).")
         return {"status": "counted", "proposal_id": row.id, "approvals": len(approvals)}
-    expires_at = aware(row.expires_at)
+    expires_at = as_utc(row.expires_at)
     if expires_at is not None and rt.clock() >= expires_at:
         return _lost_race(ctx, row, user_id)
     if not rt.repo.transition(
@@ -178,7 +179,7 @@ def expire_proposal(proposal_id: int) -> dict[str, Any]:
     row = rt.repo.get(int(proposal_id))
     if row is None or row.status != ProposalStatus.PENDING.value:
         return {"status": "nothing to expire", "proposal_id": proposal_id}
-    expires_at = aware(row.expires_at)
+    expires_at = as_utc(row.expires_at)
     if expires_at is not None and rt.clock() < expires_at:
         # Woken early (clock skew between hosts): look again at the deadline.
         rt.queue.enqueue_later(

@@ -7,6 +7,8 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from bot.blocks.approvals import approval_card_text, build_approval_card_blocks
 from engine.approvals.policy import ApprovalLevel
 from engine.approvals.votes import ProposalStatus
@@ -25,6 +27,22 @@ log = logging.getLogger(__name__)
 # A proposal in one of these is still "live": proposing the same action on the same target again
 # points at it instead of opening a second request.
 OPEN_STATUSES = ("pending", "approved", "running")
+
+
+class ActionDraft(BaseModel):
+    """What someone asks to run, before the policy decides; `policy_subject` is what the policy judges
+    when it differs from the action the executor receives (a rollback)."""
+
+    action: str
+    target: str
+    risk: RiskLevel = RiskLevel.HIGH
+    parameters: dict[str, str] = Field(default_factory=dict)
+    command: str = ""
+    rollback: str = ""
+    reason: str = ""
+    purpose: str = "execute"
+    parent_id: int | None = None
+    policy_subject: str | None = None
 
 
 def action_runtime() -> tuple[JobContext, ActionRuntime]:
@@ -100,24 +118,22 @@ def propose(
     ctx: JobContext,
     rt: ActionRuntime,
     case: Case,
-    new: dict[str, Any],
+    new: ActionDraft,
     requester: str,
     dedupe_key: str,
 ) -> dict[str, Any]:
     """Record a proposal with the policy's decision, post its card, and start what the level allows."""
     if case.root_ts is None:
         return {"status": "no thread", "case": case.ref}
-    risk = RiskLevel(new.get("risk") or RiskLevel.HIGH.value)
-    decision = rt.policy.decide(
-        new.get("policy_subject") or new["action"], new["target"], risk, new.get("command", "")
-    )
+    risk = new.risk
+    decision = rt.policy.decide(new.policy_subject or new.action, new.target, risk, new.command)
     live = [
         p
         for p in rt.repo.for_case(case.id)
         if p.status in OPEN_STATUSES
-        and p.action == new["action"]
-        and p.target == new["target"]
-        and p.purpose == new.get("purpose", "execute")
+        and p.action == new.action
+        and p.target == new.target
+        and p.purpose == new.purpose
         and p.dedupe_key != dedupe_key
     ]
     if live:
@@ -125,7 +141,7 @@ def propose(
             ctx,
             case.channel_id,
             requester,
-            f"“{new['action']}” on {new['target']} is already requested (request #{live[0].id} in this "
+            f"“{new.action}” on {new.target} is already requested (request #{live[0].id} in this "
             "thread); vote on that card instead.",
             case.root_ts,
         )
@@ -139,8 +155,8 @@ def propose(
         NewProposal(
             dedupe_key=dedupe_key,
             case_id=case.id,
-            action=new["action"][:300],
-            target=new["target"][:200],
+            action=new.action[:300],
+            target=new.target[:200],
             risk=risk.value,
             requester=requester,
             level=decision.level.value,
@@ -155,13 +171,13 @@ def propose(
             expires_at=now + timedelta(seconds=decision.timeout_seconds)
             if status is ProposalStatus.PENDING
             else None,
-            parameters=new.get("parameters") or {},
+            parameters=new.parameters,
             approvers=decision.approvers,
-            command=new.get("command", ""),
-            rollback=new.get("rollback", ""),
-            reason=new.get("reason", ""),
-            purpose=new.get("purpose", "execute"),
-            parent_id=new.get("parent_id"),
+            command=new.command,
+            rollback=new.rollback,
+            reason=new.reason,
+            purpose=new.purpose,
+            parent_id=new.parent_id,
         )
     )
     if created:
@@ -175,7 +191,7 @@ def propose(
                 "purpose": row.purpose,
                 "action": row.action,
                 "target": row.target,
-                "parameters": new.get("parameters") or {},
+                "parameters": new.parameters,
                 "command": row.command,
                 "risk": row.risk,
                 "level": row.level,
@@ -230,14 +246,14 @@ def propose_recommended_action(
             case.root_ts,
         )
         return {"status": "stale", "case": case.ref}
-    proposal = {
-        "action": action.title,
-        "target": action.target or case.service or "unspecified",
-        "command": action.command,
-        "risk": action.risk.value,
-        "rollback": action.rollback,
-        "reason": f"Recommended by the {case.ref} diagnosis",
-    }
+    proposal = ActionDraft(
+        action=action.title,
+        target=action.target or case.service or "unspecified",
+        command=action.command,
+        risk=action.risk,
+        rollback=action.rollback,
+        reason=f"Recommended by the {case.ref} diagnosis",
+    )
     return propose(ctx, rt, case, proposal, user_id, f"recommended:{delivery_key}")
 
 
@@ -254,14 +270,14 @@ def propose_action(
     # `rollback=…` is the proposer's rollback plan, not a parameter of the action.
     rollback_plan = parameters.pop("rollback", "")
     template = rt.policy.commands.get(action)
-    proposal: dict[str, Any] = {
-        "action": action,
-        "target": target,
-        "parameters": parameters,
-        "reason": reason,
+    proposal = ActionDraft(
+        action=action,
+        target=target,
+        parameters=parameters,
+        reason=reason,
         # Hand-typed actions are treated as risky unless a policy rule says otherwise.
-        "risk": RiskLevel.HIGH.value,
-        "command": " ".join(template.argv) if template else "",
-        "rollback": (template.rollback if template and template.rollback else "") or rollback_plan,
-    }
+        risk=RiskLevel.HIGH,
+        command=" ".join(template.argv) if template else "",
+        rollback=(template.rollback if template and template.rollback else "") or rollback_plan,
+    )
     return propose(ctx, rt, case, proposal, user_id, f"custom:{delivery_key}")

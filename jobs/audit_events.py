@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from engine.models import Diagnosis
@@ -11,12 +10,7 @@ from jobs.audit import record_audit
 from jobs.incident_payloads import IncidentUpdate
 from jobs.runtime import JobContext
 from storage.incident_models import CaseResolution, Incident
-from storage.models import Case, CaseMessage
-
-
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands timestamps back naive; everything we store is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+from storage.models import Case, CaseMessage, as_utc
 
 
 def diagnosis_data(diagnosis: Diagnosis, turn: str) -> dict[str, Any]:
@@ -48,7 +42,7 @@ def audit_case_diagnosed(ctx: JobContext, case: Case, diagnosis: Diagnosis) -> N
         "description": case.description,
         "service": case.service,
         "severity": case.severity,
-        "opened_at": _utc(case.created_at).isoformat(),
+        "opened_at": as_utc(case.created_at).isoformat(),
     }
     record_audit(
         ctx,

@@ -29,7 +29,7 @@ from jobs.runbook_feedback import ask_for_runbook_feedback
 from jobs.runbook_offers import offer_runbook_at_source
 from jobs.runtime import JobContext, current_context
 from storage.incident_models import Incident, IncidentEvent
-from storage.models import Case
+from storage.models import Case, as_utc
 from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
@@ -45,11 +45,6 @@ def incident_runtime() -> tuple[JobContext, IncidentRuntime]:
     return ctx, ctx.incidents
 
 
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def parse_event(event: IncidentEvent) -> IncidentUpdate | None:
     """The normalised update a stored delivery carries (None for event types we ignore)."""
     if event.source == PAGERDUTY:
@@ -59,7 +54,7 @@ def parse_event(event: IncidentEvent) -> IncidentUpdate | None:
         update = from_pagerduty(hook)
     else:
         update = from_alertmanager(AlertmanagerWebhook.model_validate_json(event.payload_json))
-    return update.model_copy(update={"occurred_at": aware(event.occurred_at)})
+    return update.model_copy(update={"occurred_at": as_utc(event.occurred_at)})
 
 
 def incident_card(case: Case, incident: Incident) -> CaseCard:
@@ -115,7 +110,7 @@ def process_incident_event(event_id: int) -> dict[str, Any]:
         before_status = incident.status
         previous_firing = json.loads(incident.detail_json).get("firing", [])
         line = thread_line(update, previous_firing) if incident.case_id is not None else None
-        if update.occurred_at >= aware(incident.state_at):
+        if update.occurred_at >= as_utc(incident.state_at):
             rt.repo.update(incident.id, **_snapshot(update))
         elif update.kind == "firing":
             line = None  # a stale notification about the alert set: newer state already applied
