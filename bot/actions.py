@@ -6,7 +6,8 @@ import httpx
 from sqlalchemy import Engine
 
 from bot.settings import Settings
-from engine.actions.executors import Executor, ExecutorChain, LocalCommandExecutor, WebhookExecutor
+from engine.actions.executors import Executor, ExecutorChain, WebhookExecutor
+from engine.actions.local_commands import LocalCommandExecutor
 from engine.approvals.policy import ApprovalPolicy, load_policy
 from engine.errors import ConfigurationError
 from jobs.action_runtime import ActionRuntime

@@ -8,10 +8,10 @@ from engine.actions.executors import (
     OUTPUT_LIMIT,
     ExecutionRequest,
     ExecutorChain,
-    LocalCommandExecutor,
     WebhookExecutor,
     follow_up_request,
 )
+from engine.actions.local_commands import LocalCommandExecutor
 from engine.approvals.policy import load_policy
 from engine.approvals.templates import CommandTemplate
 
