@@ -32,8 +32,9 @@ browser:
 	          || echo "could not install chromium: the playground browser test will be skipped"; \
 	       else echo "no chromium and not root: the playground browser test will be skipped"; fi; }
 
+# `make run PORT=3001` when 3000 is taken.
 run: install
-	$(BIN)/faultmaven up
+	$(BIN)/faultmaven up $(if $(PORT),--port $(PORT))
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

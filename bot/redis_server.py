@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,10 +57,21 @@ class RedisServer:
             self.process.wait()
 
 
-def start_redis(workdir: Path, timeout: float = 10.0) -> RedisServer:
-    """Start redis-server without persistence and wait until it answers PING."""
+def start_redis(
+    workdir: Path,
+    timeout: float = 10.0,
+    port: int | None = None,
+    preexec_fn: Callable[[], None] | None = None,
+) -> RedisServer:
+    """Start redis-server without persistence and wait until it answers PING.
+
+    `port` reuses a known port (a restart); `preexec_fn` runs in the child before exec (`up` passes
+    one that ties the server's life to its own).
+    """
+    # redis-server changes into --dir before opening --logfile, so a relative path would not resolve.
+    workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     process = subprocess.Popen(
         [
             find_redis_binary(),
@@ -78,6 +90,8 @@ def start_redis(workdir: Path, timeout: float = 10.0) -> RedisServer:
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=preexec_fn is not None,
+        preexec_fn=preexec_fn,
     )
     server = RedisServer(process, port)
     client = Redis(port=port, socket_connect_timeout=0.2)

@@ -1,11 +1,10 @@
-"""`faultmaven up`: everything a laptop needs in one command; Ctrl-C stops it all."""
+"""`faultmaven up`: everything a laptop needs in one command; Ctrl-C, SIGTERM or SIGHUP stops it all."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
+import logging
 import sys
+from pathlib import Path
 
 from bot.actions import load_configured_policy
 from bot.playground.launch import (
@@ -17,57 +16,117 @@ from bot.playground.launch import (
 )
 from bot.redis_server import RedisServer, start_redis
 from bot.settings import Settings
+from bot.supervisor import (
+    Child,
+    Supervisor,
+    child_env,
+    die_with_parent,
+    next_free_port,
+    port_is_free,
+    python_command,
+)
 from storage.migrate import upgrade
 
 
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def port_in_use_message(host: str, port: int) -> str:
+    """What to do when the web port is taken (often by another `faultmaven up`)."""
+    suggestion = next_free_port(host, port) or port + 1
+    return f"port {port} is in use; run `make run PORT={suggestion}` (or `faultmaven up --port {suggestion}`)"
+
+
+class EmbeddedRedis:
+    """The laptop's redis-server: restarted on the same port if it dies, so REDIS_URL stays valid."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.server: RedisServer = start_redis(workdir, preexec_fn=die_with_parent)
+
+    def keep_alive(self) -> None:
+        if self.server.process.poll() is None:
+            return
+        _say(f"embedded Redis exited with code {self.server.process.returncode}; restarting it")
+        self.server = start_redis(self.workdir, port=self.server.port, preexec_fn=die_with_parent)
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
 def run_everything(settings: Settings, host: str, port: int, playground: bool = False) -> int:
-    """Start Redis when REDIS_URL is unset, migrate, then run web and worker until interrupted."""
+    """Start Redis when REDIS_URL is unset, migrate, then run web and worker until told to stop."""
     # A broken approval policy would only surface when the worker starts: say so before anything runs.
     load_configured_policy(settings)
-    env = dict(os.environ)
     with_playground = wants_playground(settings, playground)
     if with_playground:
         require_loopback(host)
-    redis: RedisServer | None = None
-    if not settings.redis_url:
-        redis = start_redis(settings.faultmaven_data_dir / "redis")
-        env["REDIS_URL"] = redis.url
-        print(f"started embedded Redis on {redis.url}")
-    upgrade(settings.resolved_database_url)
-    serve = [sys.executable, "-m", "bot.cli", "serve", "--host", host, "--port", str(port)]
-    if with_playground:
-        # Local credentials only: real tokens never reach the stand-in.
-        print("No Slack tokens in use: starting the local playground (see README 'Playground').")
-        env.update(playground_env())
-        env.pop("SLACK_APP_TOKEN", None)
-        serve.append("--playground")
-    elif not settings.slack_configured:
-        missing = ", ".join(settings.missing_slack_settings())
-        print(f"Slack is not configured ({missing} unset): see README 'Create the Slack app'.")
-        serve.append("--setup-mode")
-    procs = [subprocess.Popen(serve, env=env)]
-    if settings.slack_configured or with_playground:
-        procs.append(subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], env=env))
-    print(f"FaultMaven is up: http://{host}:{port}/healthz  (Ctrl-C to stop)")
+    if port and not port_is_free(host, port):
+        print(port_in_use_message(host, port), file=sys.stderr)
+        return 2
+    # One line per readiness poll of our own page is noise.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    supervisor = Supervisor(say=_say)
+    supervisor.install_signal_handlers()
+    env = child_env()
+    redis: EmbeddedRedis | None = None
     try:
-        if with_playground and wait_until_serving(port, lambda: all(p.poll() is None for p in procs)):
-            print(f"FaultMaven playground: {playground_url(port)}", flush=True)
-        while all(p.poll() is None for p in procs):
-            try:
-                procs[0].wait(timeout=1)
-            except subprocess.TimeoutExpired:
-                continue
-        return next((p.returncode for p in procs if p.returncode), 0)
-    except KeyboardInterrupt:
-        return 0
+        if not settings.redis_url:
+            redis = EmbeddedRedis(settings.faultmaven_data_dir / "redis")
+            env["REDIS_URL"] = redis.server.url
+            _say(f"started embedded Redis on {redis.server.url}")
+        upgrade(settings.resolved_database_url)
+        serve = python_command("serve", "--host", host, "--port", str(port))
+        if with_playground:
+            # Local credentials only: real tokens never reach the stand-in.
+            _say("No Slack tokens in use: starting the local playground (see README 'Playground').")
+            env.update(playground_env())
+            env.pop("SLACK_APP_TOKEN", None)
+            serve.append("--playground")
+        elif not settings.slack_configured:
+            missing = ", ".join(settings.missing_slack_settings())
+            _say(f"Slack is not configured ({missing} unset): see README 'Create the Slack app'.")
+            serve.append("--setup-mode")
+        supervisor.add(Child("web", serve, env))
+        if settings.slack_configured or with_playground:
+            supervisor.add(Child("worker", python_command("worker"), env, restart=True))
+        if not _announce(supervisor, host, port, with_playground):
+            return _stopped_or_failed(supervisor)
+        code = supervisor.watch(on_tick=redis.keep_alive if redis is not None else None)
+        return code if code else _stopped_or_failed(supervisor)
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
-        for proc in procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        supervisor.stop_all()
         if redis is not None:
             redis.stop()
+        supervisor.restore_signal_handlers()
+        if supervisor.stop_signal is not None:
+            _say("FaultMaven stopped.")
+
+
+def _announce(supervisor: Supervisor, host: str, port: int, with_playground: bool) -> bool:
+    """Print where things are once the web process answers; the URL to open comes last, alone."""
+    if with_playground:
+        serving = wait_until_serving(
+            port, lambda: supervisor.all_alive() and not supervisor.stopping.is_set()
+        )
+        if not serving:
+            return False
+        _say(f"FaultMaven is up (health: http://{host}:{port}/healthz). Ctrl-C to stop.")
+        _say("Open the playground:")
+        _say(playground_url(port))
+        return True
+    _say("FaultMaven is up; Slack's request URL is this server's /slack/events. Ctrl-C to stop. Health:")
+    _say(f"http://{host}:{port}/healthz")
+    return True
+
+
+def _stopped_or_failed(supervisor: Supervisor) -> int:
+    """0 when a stop signal ended the run, else the exit code of whichever child died."""
+    if supervisor.stopping.is_set():
+        return 0
+    for child in supervisor.children:
+        if child.process is not None and child.process.poll() not in (None, 0):
+            _say(f"{child.name} exited with code {child.process.returncode} before it was ready")
+            return child.process.returncode or 1
+    return 1
