@@ -59,7 +59,8 @@ def playground_url(tmp_path: Path, redis_url: str) -> Iterator[str]:
             stderr=subprocess.STDOUT,
             cwd=tmp_path,
         )
-    expected = f"FaultMaven playground: http://127.0.0.1:{port}/playground"
+    # `up` prints the URL a person should open last, alone on its line.
+    expected = f"http://127.0.0.1:{port}/playground"
     try:
 
         def announced() -> bool:
@@ -67,7 +68,7 @@ def playground_url(tmp_path: Path, redis_url: str) -> Iterator[str]:
             return expected in log.read_text().splitlines()
 
         poll_until(announced, timeout=120, interval=0.2)
-        yield expected.removeprefix("FaultMaven playground: ")
+        yield expected
     finally:
         proc.send_signal(signal.SIGINT)
         try:
