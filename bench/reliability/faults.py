@@ -1,0 +1,208 @@
+"""Process and dependency faults: SIGKILLed workers, a Redis outage, a Slack 429 storm, a hanging Slack."""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+
+import httpx
+
+from bench.reliability.stack import CHANNELS, Result, Stack
+from tests.fakes.signing import signed_headers, slash_command_body
+
+REPORT = "checkout pods OOMKilled since the deploy, exit code 137"
+
+
+def _thread_problems(stack: Stack) -> tuple[int, int]:
+    """(duplicate or orphaned bot posts, cases whose thread is wrong) over every case."""
+    problems = 0
+    wrong = 0
+    roots = stack.root_messages()
+    rows = stack.sql("SELECT channel_id, root_ts FROM cases")
+    case_roots = {(channel, ts) for channel, ts in rows}
+    orphans = [m for m in roots if (m.get("channel"), m.get("ts")) not in case_roots]
+    problems += len(orphans)
+    for channel, root_ts in case_roots:
+        if root_ts is None:
+            wrong += 1
+            continue
+        posts = [
+            m
+            for m in stack.slack.thread(channel, root_ts)
+            if m.get("user") in (None, "U0FMBOT") or m.get("bot_id")
+        ]
+        progress = [
+            m
+            for m in posts
+            if "Investigating" in str(m.get("text")) or "Investigating" in json.dumps(m.get("blocks") or [])
+        ]
+        if progress:
+            problems += len(progress)
+            wrong += 1
+    return problems, wrong
+
+
+def sigkills(stack: Stack, kills: int) -> Result:
+    """A worker killed mid-job `kills` times while cases arrive; a new worker each time."""
+    rng = random.Random(3)
+    stack.start_worker()
+    time.sleep(2)
+    for n in range(kills):
+        stack.command(f"help {REPORT} (kill {n})", f"kill.{n}", channel=CHANNELS[n % len(CHANNELS)])
+        time.sleep(rng.uniform(0.05, 0.6))
+        stack.kill_workers()
+        stack.start_worker()
+    last_kill = time.monotonic()
+    waited = stack.wait(lambda: stack.diagnosed_cases("(kill ") >= kills, timeout=180)
+    took = time.monotonic() - last_kill if waited is not None else float("inf")
+    time.sleep(2)
+    problems, wrong = _thread_problems(stack)
+    diagnosed = stack.diagnosed_cases("(kill ")
+    met = diagnosed == kills and took <= 60 and problems == 0
+    figure = (
+        f"{diagnosed}/{kills} diagnosed {took:.0f} s after the last kill; {problems} duplicate/orphaned posts"
+    )
+    return Result(f"{kills} SIGKILLs mid-job", "100% within 60 s; 0 duplicate/orphaned posts", figure, met)
+
+
+def redis_outage(stack: Stack, commands: int, down_seconds: float) -> Result:
+    """Redis stopped while commands arrive: each is acked honestly, then diagnosed once Redis is back."""
+    stack.ensure_worker()
+    time.sleep(1)
+    stack.redis.stop()
+    honest = 0
+    started = time.monotonic()
+    for n in range(commands):
+        body = slash_command_body(
+            f"help {REPORT} (outage {n})", trigger_id=f"outage.{n}", channel_id=CHANNELS[n % len(CHANNELS)]
+        )
+        response = stack.post_slack(body, signed_headers(body))
+        if response.status_code == 200 and "FM-" in response.text:
+            honest += 1
+        time.sleep(max(0.0, down_seconds / commands * 0.5))
+    time.sleep(max(0.0, down_seconds - (time.monotonic() - started)))
+    stack.restart_redis()
+    back = time.monotonic()
+    waited = stack.wait(lambda: stack.diagnosed_cases("(outage ") >= commands, timeout=120)
+    took = time.monotonic() - back if waited is not None else float("inf")
+    diagnosed = stack.diagnosed_cases("(outage ")
+    met = honest == commands and diagnosed == commands and took <= 30
+    figure = (
+        f"{honest}/{commands} acked with the case; {diagnosed} diagnosed {took:.0f} s after Redis returned"
+    )
+    return Result(
+        f"Redis down {down_seconds:.0f} s during {commands} commands",
+        "100% acked; 100% diagnosed within 30 s",
+        figure,
+        met,
+    )
+
+
+def storm(stack: Stack, alerts: int, storm_seconds: float, interval: float) -> Result:
+    """Slack answers 429 (Retry-After 1) for a while during an alert flood; pacing and updates hold."""
+    stack.ensure_worker()
+    halt = threading.Event()
+
+    def keep_failing() -> None:
+        while not halt.wait(0.2):
+            stack.slack.fail_next("chat.postMessage", 429, retry_after=1, count=3)
+
+    storm_thread = threading.Thread(target=keep_failing, daemon=True)
+    storm_thread.start()
+    threading.Timer(storm_seconds, halt.set).start()
+    for n in range(alerts):
+        group = n % 20
+        stack.alert(_alert(group, n))
+    halt.wait(storm_seconds + 1)
+    posted = stack.wait(lambda: _alerts_shown(stack, alerts), timeout=60 + alerts * interval)
+    gaps = _min_gap_per_channel(stack)
+    shown = _alerts_shown_count(stack)
+    held = all(gap >= interval * 0.9 for gap in gaps.values()) if gaps else False
+    met = posted is not None and held
+    worst = min(gaps.values()) if gaps else float("nan")
+    figure = f"{alerts - shown} lost updates; smallest gap between new messages in a channel {worst:.2f} s"
+    return Result(
+        f"Slack 429 storm during {alerts}-alert flood", "0 lost updates; per-channel rate held", figure, met
+    )
+
+
+def _alert(group: int, n: int) -> dict[str, object]:
+    labels = {"alertname": f"HighErrorRate{group}", "service": f"svc-{group}", "instance": f"pod-{n}"}
+    return {
+        "version": "4",
+        "groupKey": f'{{}}:{{alertname="HighErrorRate{group}"}}',
+        "status": "firing",
+        "receiver": "faultmaven",
+        "groupLabels": {"alertname": f"HighErrorRate{group}"},
+        "commonLabels": {"alertname": f"HighErrorRate{group}"},
+        "commonAnnotations": {"summary": f"error rate above 5% on svc-{group}"},
+        "externalURL": "http://alertmanager.invalid",
+        "alerts": [
+            {
+                "status": "firing",
+                "labels": labels,
+                "annotations": {"summary": f"alert {n}"},
+                "startsAt": "2026-11-29T10:00:00Z",
+                "fingerprint": f"fp{n:05d}",
+            }
+        ],
+        "truncatedAlerts": 0,
+    }
+
+
+def _alerts_shown_count(stack: Stack) -> int:
+    with stack.slack.workspace.cond:
+        text = json.dumps(list(stack.slack.workspace.messages.values()))
+    return sum(1 for n in range(10_000) if f"pod-{n}\\" in text or f'pod-{n}"' in text or f"pod-{n} " in text)
+
+
+def _alerts_shown(stack: Stack, alerts: int) -> bool:
+    return _alerts_shown_count(stack) >= alerts
+
+
+def _min_gap_per_channel(stack: Stack) -> dict[str, float]:
+    """Smallest time between two accepted chat.postMessage calls, per channel."""
+    times: dict[str, list[float]] = {}
+    for call in stack.slack.calls_to("chat.postMessage"):
+        at = getattr(call, "at", None)
+        if at is None or not getattr(call, "ok", True):
+            continue
+        times.setdefault(str(call.params.get("channel")), []).append(float(at))
+    gaps: dict[str, float] = {}
+    for channel, stamps in times.items():
+        stamps.sort()
+        if len(stamps) > 1:
+            gaps[channel] = min(b - a for a, b in zip(stamps, stamps[1:], strict=False))
+    return gaps
+
+
+def slow_slack(stack: Stack, requests: int) -> Result:
+    """While Slack answers 429 for everything, every listener still answers Slack within 1 s."""
+    stack.ensure_worker()
+    worst = 0.0
+    for method in (
+        "views.open",
+        "chat.postMessage",
+        "chat.postEphemeral",
+        "chat.update",
+        "conversations.join",
+    ):
+        stack.slack.fail_next(method, 429, retry_after=30, count=10_000)
+    for n in range(requests):
+        text = ("run", "runbook review", "help slow slack", "search redis", "runbook show RB-1")[n % 5]
+        body = slash_command_body(text, trigger_id=f"slow.{n}")
+        started = time.perf_counter()
+        try:
+            stack.post_slack(body, signed_headers(body))
+        except httpx.TimeoutException:
+            pass  # counted below as the time it took to give up
+        worst = max(worst, time.perf_counter() - started)
+    stack.slack.reset()
+    return Result(
+        "every listener while Slack answers 429",
+        "answers within 1 s",
+        f"slowest {worst * 1000:.0f} ms",
+        worst <= 1.0,
+    )

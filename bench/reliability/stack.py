@@ -1,0 +1,205 @@
+"""The real processes under test: redis-server, serve and worker, a recording Slack API; loopback only."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from redis import Redis
+
+from bench.harness import wait_healthy
+from bot.redis_server import RedisServer, free_port, start_redis
+from tests.conftest import ALERTMANAGER_TOKEN, BOT_TOKEN
+from tests.fakes.signing import SIGNING_SECRET, signed_headers, slash_command_body
+from tests.fakes.slack_api import FakeSlackApi
+
+CHANNELS = tuple(f"C0REL{n:02d}" for n in range(10))
+
+
+def raw_headers(headers: dict[str, str]) -> dict[str, bytes]:
+    """Header values as UTF-8 bytes: hostile input includes non-ASCII timestamps."""
+    return {name: value.encode() for name, value in headers.items()}
+
+
+@dataclass
+class Result:
+    """One row of the published table."""
+
+    test: str
+    target: str
+    figure: str
+    met: bool
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class Stack:
+    """Starts and stops everything one scenario needs; every process is ours and on loopback."""
+
+    def __init__(self, workdir: Path, extra_env: dict[str, str] | None = None) -> None:
+        self.workdir = workdir
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.redis: RedisServer = start_redis(workdir / "redis")
+        self.slack = FakeSlackApi().start()
+        self.port = free_port()
+        self.vars = {
+            **os.environ,
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": self.slack.base_url,
+            "REDIS_URL": self.redis.url,
+            "DATABASE_URL": f"sqlite:///{workdir / 'fm.db'}",
+            "FAULTMAVEN_DATA_DIR": str(workdir),
+            "FAULTMAVEN_EMBEDDING": "none",  # keyword search: these scenarios are about faults, not ranking
+            "ALERTMANAGER_TOKEN": ALERTMANAGER_TOKEN,
+            "FAULTMAVEN_INCIDENT_CHANNEL": CHANNELS[0],
+            "FAULTMAVEN_INCIDENT_DEBOUNCE_SECONDS": "0",
+            **(extra_env or {}),
+        }
+        for name in ("ANTHROPIC_API_KEY", "SLACK_APP_TOKEN", "CHROMA_URL"):
+            self.vars.pop(name, None)
+        self.web: subprocess.Popen[bytes] | None = None
+        self.workers: list[subprocess.Popen[bytes]] = []
+        self.http = httpx.Client(timeout=10)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        log = (self.workdir / f"{name}.log").open("ab")
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", *args], env=self.vars, stdout=log, stderr=log
+        )
+
+    def start_web(self) -> None:
+        self.web = self._spawn("web", "serve", "--port", str(self.port))
+        wait_healthy(self.url + "/healthz", timeout=60)
+
+    def start_worker(self) -> subprocess.Popen[bytes]:
+        worker = self._spawn("worker", "worker")
+        self.workers.append(worker)
+        return worker
+
+    def ensure_worker(self) -> None:
+        """One live worker, started if none is running."""
+        if not any(worker.poll() is None for worker in self.workers):
+            self.start_worker()
+            time.sleep(1)
+
+    def kill_workers(self) -> None:
+        for worker in self.workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+
+    def restart_redis(self) -> None:
+        self.redis = start_redis(self.workdir / "redis", port=self.redis.port)
+
+    def stop(self) -> None:
+        self.http.close()
+        procs = [p for p in [self.web, *self.workers] if p is not None and p.poll() is None]
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.slack.stop()
+        if self.redis.process.poll() is None:
+            self.redis.stop()
+
+    # --- requests ----------------------------------------------------------------------------------
+    def post_slack(self, body: str | bytes, headers: dict[str, str]) -> httpx.Response:
+        return self.http.post(self.url + "/slack/events", content=body, headers=raw_headers(headers))
+
+    def command(self, text: str, trigger_id: str, channel: str = CHANNELS[0], user: str = "W0REL") -> int:
+        body = slash_command_body(text, trigger_id=trigger_id, channel_id=channel, user_id=user)
+        return self.post_slack(body, signed_headers(body)).status_code
+
+    def alert(self, payload: dict[str, Any]) -> int:
+        headers = {"Authorization": f"Bearer {ALERTMANAGER_TOKEN}", "Content-Type": "application/json"}
+        return self.http.post(self.url + "/webhooks/alertmanager", json=payload, headers=headers).status_code
+
+    # --- what happened -----------------------------------------------------------------------------
+    def sql(self, query: str) -> list[tuple[Any, ...]]:
+        with sqlite3.connect(self.workdir / "fm.db", timeout=30) as db:
+            return list(db.execute(query))
+
+    def log_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.workdir.glob("*.log"))
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text(errors="replace") for p in self.workdir.glob("*.log"))
+
+    def root_messages(self, channel: str | None = None) -> list[dict[str, Any]]:
+        with self.slack.workspace.cond:
+            messages = list(self.slack.workspace.messages.values())
+        return [
+            m
+            for m in messages
+            if not m.get("thread_ts") or m.get("thread_ts") == m.get("ts")
+            if channel is None or m.get("channel") == channel
+        ]
+
+    def case_roots(self) -> dict[str, list[dict[str, Any]]]:
+        """Root messages by the case ref (FM-n) they announce."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        for message in self.root_messages():
+            text = json.dumps(message.get("blocks") or []) + str(message.get("text") or "")
+            for ref in {w.strip('*:,.()[]`"') for w in text.split() if "FM-" in w}:
+                if ref.startswith("FM-") and ref[3:].isdecimal():
+                    found.setdefault(ref, []).append(message)
+        return found
+
+    def diagnosed_cases(self, marker: str = "") -> int:
+        """Cases whose report contains `marker` and that have a diagnosis."""
+        rows = self.sql(
+            "SELECT count(*) FROM cases WHERE diagnosis_json IS NOT NULL AND description LIKE "
+            f"'%{marker.replace(chr(39), '')}%'"
+        )
+        return int(rows[0][0])
+
+    def wait(self, predicate: Callable[[], bool], timeout: float) -> float | None:
+        """Seconds until predicate() held, or None when the deadline passed."""
+        started = time.monotonic()
+        pause = threading.Event()
+        while time.monotonic() - started < timeout:
+            try:
+                if predicate():
+                    return time.monotonic() - started
+            except sqlite3.OperationalError:
+                pass
+            pause.wait(0.2)
+        return None
+
+    def failed_jobs(self) -> int:
+        """Jobs RQ gave up on, in every queue's failed registry."""
+        client = Redis.from_url(self.redis.url)
+        return sum(int(client.zcard(f"rq:failed:{name}")) for name in ("high", "default", "low"))
+
+    def redis_dump(self) -> str:
+        """Every string, hash and list value in Redis, for the secrets check."""
+        client = Redis.from_url(self.redis.url)
+        parts: list[str] = []
+        for key in client.scan_iter(count=500):
+            kind = client.type(key).decode()
+            if kind == "string":
+                parts.append(str(client.get(key)))
+            elif kind == "hash":
+                parts.append(str(client.hgetall(key)))
+            elif kind == "list":
+                parts.append(str(client.lrange(key, 0, -1)))
+            elif kind in ("set", "zset"):
+                parts.append(str(client.zrange(key, 0, -1) if kind == "zset" else client.smembers(key)))
+        return "\n".join(parts)
