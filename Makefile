@@ -50,10 +50,13 @@ unit: install browser
 CORPORA ?= ../shared/corpora
 SEARCH_EVAL := $(foreach q,$(wildcard eval/queries/*.jsonl),--queries $(q) --corpus $(CORPORA)/$(basename $(notdir $(q))))
 
-# The evals are product features: print the diagnosis table and the search table (dev queries of
+# The evals are product features: print the diagnosis table, the thread-triage tables (dev, tuned
+# on, and test, reported) and the search table (dev queries of
 # every corpus in eval/queries/) every run. Document vectors are cached under the data dir.
 eval: install
 	$(BIN)/faultmaven eval diagnosis --cases bench/data/diagnosis_dev.jsonl
+	$(BIN)/faultmaven eval thread --cases eval/thread/thread_dev.jsonl
+	$(BIN)/faultmaven eval thread --cases eval/thread/thread_test.jsonl
 	@if [ -d "$(CORPORA)" ]; then $(BIN)/faultmaven eval search --split dev $(SEARCH_EVAL); \
 	 else echo "search eval skipped: no corpora at $(CORPORA) (set CORPORA=path/to/corpora to run it)"; fi
 

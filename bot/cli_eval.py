@@ -1,15 +1,18 @@
-"""`faultmaven eval diagnosis --cases FILE.jsonl [--json]`: measure the configured engine."""
+"""`faultmaven eval diagnosis|thread --cases FILE.jsonl`: measure the configured engine and reply triage."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from bot.engines import build_diagnosis_engine
+from bot.engines import build_diagnosis_engine, build_reply_triage
 from bot.settings import Settings
 from engine.diagnosis_eval import evaluate, load_cases
+from engine.replies.evaluation import evaluate as evaluate_thread
+from engine.replies.evaluation import load_messages
 
 DEFAULT_CASES = Path("bench/data/diagnosis_dev.jsonl")
+DEFAULT_THREAD_CASES = Path("eval/thread/thread_dev.jsonl")
 
 
 def cmd_eval_diagnosis(settings: Settings, args: argparse.Namespace) -> int:
@@ -20,8 +23,16 @@ def cmd_eval_diagnosis(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_thread(settings: Settings, args: argparse.Namespace) -> int:
+    """Print precision and recall of "this thread message needs an update"."""
+    path = Path(args.cases)
+    report = evaluate_thread(build_reply_triage(settings), load_messages(path))
+    print(report.model_dump_json(indent=2) if args.json else report.as_table(path.name))
+    return 0
+
+
 def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register `eval diagnosis` on the CLI."""
+    """Register `eval diagnosis` and `eval thread` on the CLI."""
     # `eval` may already exist (runbook search registers `eval search`); join it rather than clash.
     evals = sub.choices.get("eval") or sub.add_parser("eval", help="measure engines on labelled data")
     existing = [a for a in evals._actions if isinstance(a, argparse._SubParsersAction)]
@@ -30,3 +41,9 @@ def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     diagnosis.add_argument("--cases", default=str(DEFAULT_CASES), help="JSONL lines {id, report, category}")
     diagnosis.add_argument("--json", action="store_true", help="print JSON instead of a table")
     diagnosis.set_defaults(func=cmd_eval_diagnosis)
+    thread = kinds.add_parser("thread", help="precision/recall of which thread messages need an update")
+    thread.add_argument(
+        "--cases", default=str(DEFAULT_THREAD_CASES), help="JSONL lines {id, text, addressed, label, kind}"
+    )
+    thread.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    thread.set_defaults(func=cmd_eval_thread)

@@ -15,6 +15,7 @@ from engine.llm.engine import ClaudeEngine
 from engine.llm.runbook_writer import RUNBOOK_TOOL, ClaudeRunbookWriter
 from engine.offline import OfflineEngine
 from engine.ports import DiagnosisEngine
+from engine.replies.triage import ReplyTriage
 from engine.search.embedding import Embedder, make_embedder
 
 
@@ -29,6 +30,11 @@ def build_embedder(settings: Settings) -> Embedder | None:
     The worker's diagnosis engine and runbook library share it, so the model is in memory once.
     """
     return _cached_embedder(settings.faultmaven_embedding, settings.faultmaven_embedding_model_path)
+
+
+def build_reply_triage(settings: Settings) -> ReplyTriage:
+    """Decides which thread messages need an update, with the shared sentence model when configured."""
+    return ReplyTriage(build_embedder(settings))
 
 
 def build_anthropic_client(settings: Settings) -> anthropic.Anthropic | None:

@@ -18,6 +18,7 @@ class Ids(StrEnum):
     CASE_ROOT_FIELDS = "fm_case_fields"
     CASE_LINKS = "fm_case_links"
     DIAGNOSIS_SUMMARY = "fm_diagnosis_summary"
+    DIAGNOSIS_SUPERSEDED = "fm_diagnosis_superseded"
     PROGRESS = "fm_progress"
     OPEN_REPORT_BUTTON = "fm_open_report"
     # Runbooks.

@@ -6,6 +6,7 @@ from engine.models import Diagnosis
 
 # Confidence moves smaller than this are noise, not news.
 MIN_CONFIDENCE_MOVE = 0.05
+NO_CHANGE = "No change: the new message did not move the diagnosis"
 
 
 def describe_changes(previous: Diagnosis | None, current: Diagnosis) -> list[str]:
@@ -38,5 +39,20 @@ def describe_changes(previous: Diagnosis | None, current: Diagnosis) -> list[str
     dropped = [cause for cause in before if cause not in after]
     lines.extend(f"No longer considered: {cause}" for cause in dropped[:2])
     if not lines:
-        lines.append("No change: the new message did not move the diagnosis")
+        lines.append(NO_CHANGE)
     return lines[:5]
+
+
+def shows_nothing_new(previous: Diagnosis | None, current: Diagnosis) -> bool:
+    """True when a follow-up would repeat the thread: no move in the ranking, no new check or action."""
+    if previous is None or describe_changes(previous, current) != [NO_CHANGE]:
+        return False
+    seen_checks = {c for h in previous.hypotheses for c in h.checks} | set(previous.next_steps)
+    checks = {c for h in current.hypotheses for c in h.checks} | set(current.next_steps)
+    seen_actions = {a.title for a in previous.recommended_actions}
+    actions = {a.title for a in current.recommended_actions}
+    return (
+        checks <= seen_checks
+        and actions <= seen_actions
+        and set(current.questions) <= set(previous.questions)
+    )

@@ -66,7 +66,7 @@ def register(
             if resolutions is not None and summary is not None:
                 resolutions.resolve_from_slack(case_id, message.user, summary, message.ts)
                 return
-            intake.record_reply(case_id, message.user, message.words, message.ts)
+            intake.record_reply(case_id, message.user, message.words, message.ts, addressed=True)
             return
         if not message.words:
             client.chat_postEphemeral(channel=message.channel, user=message.user, text=usage_text())
@@ -99,5 +99,7 @@ def register(
             return  # `@FaultMaven audit`: likewise
         case_id = intake.find_case_for_thread(message.channel, message.thread_ts)
         if case_id is not None:
-            # A mention in a case thread also arrives as app_mention; the message ts dedupes the two.
-            intake.record_reply(case_id, message.user, message.words, message.ts)
+            # A mention in a case thread also arrives as app_mention; the message ts dedupes the two,
+            # so whichever lands first must say whether the bot was mentioned (anywhere in the text).
+            mentioned = bool(context.bot_user_id) and f"<@{context.bot_user_id}>" in message.text
+            intake.record_reply(case_id, message.user, message.words, message.ts, addressed=mentioned)

@@ -7,10 +7,20 @@ from typing import Any
 
 from bot.blocks.case import CaseCard, build_case_root_blocks, build_progress_blocks, case_root_text
 from bot.blocks.diagnosis import build_diagnosis_blocks, build_followup_blocks, diagnosis_text
-from engine.models import CaseContext, Diagnosis, Severity, Turn
+from engine.changes import shows_nothing_new
+from engine.models import CaseContext, CaseStatus, Diagnosis, Severity, Turn
 from jobs.audit_events import audit_case_diagnosed, audit_thread_turn
 from jobs.runbooks import post_suggestions
 from jobs.runtime import JobContext, current_context
+from jobs.thread_replies import (
+    asks_to_reopen,
+    audit_thread_message,
+    current_diagnosis_ts,
+    react_seen,
+    reopen_case,
+    retire_run_buttons,
+    triage_message,
+)
 from jobs.usage import record_llm_usage
 from storage.models import Case
 
@@ -113,7 +123,11 @@ def diagnose_case(case_id: int) -> dict[str, Any]:
 
 
 def answer_in_thread(case_id: int, message_id: int) -> dict[str, Any]:
-    """Re-diagnose with the new message and answer in the thread (updating, not repeating, on re-runs)."""
+    """Look at a new thread message; re-diagnose and answer only when it needs it (updating on re-runs).
+
+    Chatter gets nothing, evidence that moves nothing gets a 👀, a resolved case waits for
+    `@FaultMaven reopen`, and a posted follow-up retires the previous diagnosis's Run… buttons.
+    """
     ctx = current_context()
     ctx.cases.claim_job(f"answer_in_thread:{message_id}")
     case = ctx.cases.get(case_id)
@@ -123,12 +137,31 @@ def answer_in_thread(case_id: int, message_id: int) -> dict[str, Any]:
             "answer_in_thread without case thread", extra={"case_id": case_id, "message_id": message_id}
         )
         return {"status": "missing", "case_id": case_id}
+    if asks_to_reopen(message):
+        audit_thread_message(ctx, case, message, "reopen")
+        if case.status == CaseStatus.RESOLVED.value or message.reply_ts is not None:
+            reopen_case(ctx, case, message)
+            _show_status(ctx, case, CaseStatus.INVESTIGATING)
+            return {"case": case.ref, "status": "reopened"}
+    if case.status == CaseStatus.RESOLVED.value:
+        audit_thread_message(ctx, case, message, "case resolved")
+        return {"case": case.ref, "status": "resolved"}
+    verdict = triage_message(ctx, message)
+    if not verdict.needs_update:
+        audit_thread_message(ctx, case, message, verdict.reason)
+        return {"case": case.ref, "status": "quiet", "reason": verdict.reason}
     context = case_context(case, up_to_message_id=message_id)
     diagnosis = ctx.engine.diagnose(context)
     record_llm_usage(ctx, case.id, f"answer_in_thread:{message_id}", diagnosis)
+    audit_thread_message(ctx, case, message, verdict.reason)
     audit_thread_turn(ctx, case, message, diagnosis)
+    if message.reply_ts is None and not message.addressed and shows_nothing_new(context.previous, diagnosis):
+        # Someone asking FaultMaven directly still gets an answer; evidence that moved nothing, a 👀.
+        react_seen(ctx, case, message)
+        return {"case": case.ref, "status": "seen"}
     blocks = build_followup_blocks(case.ref, diagnosis, context.previous, case_id=case.id)
     text = diagnosis_text(case.ref, diagnosis)
+    superseded = current_diagnosis_ts(case, message.id)
     if message.reply_ts:
         ctx.slack.chat_update(channel=case.channel_id, ts=message.reply_ts, text=text, blocks=blocks)
         reply_ts = message.reply_ts
@@ -138,6 +171,21 @@ def answer_in_thread(case_id: int, message_id: int) -> dict[str, Any]:
         )
         reply_ts = str(resp["ts"])
         ctx.cases.set_reply_ts(message.id, reply_ts)
+    if superseded is not None:
+        retire_run_buttons(ctx, case, superseded)
     ctx.cases.add_bot_message(case.id, ctx.bot_user_id, diagnosis.summary, reply_ts)
     ctx.cases.update_case(case.id, diagnosis_json=diagnosis.model_dump_json())
     return {"case": case.ref, "reply_ts": reply_ts}
+
+
+def _show_status(ctx: JobContext, case: Case, status: CaseStatus) -> None:
+    """Update a plain case root in place (an incident's root is rendered by the incident jobs)."""
+    if case.root_ts is None or (ctx.incidents is not None and ctx.incidents.repo.for_case(case.id)):
+        return
+    card = case_card(case).model_copy(update={"status": status.value})
+    ctx.slack.chat_update(
+        channel=case.channel_id,
+        ts=case.root_ts,
+        text=case_root_text(card),
+        blocks=build_case_root_blocks(card),
+    )

@@ -79,11 +79,16 @@ class Intake:
         case = self.cases.find_by_thread(channel_id, thread_ts)
         return case.id if case else None
 
-    def record_reply(self, case_id: int, author_id: str, text: str, slack_ts: str) -> bool:
-        """Store a thread message once and schedule an answer; False for a redelivery."""
+    def record_reply(
+        self, case_id: int, author_id: str, text: str, slack_ts: str, addressed: bool = False
+    ) -> bool:
+        """Store a thread message once and schedule the worker's look at it; False for a redelivery.
+
+        `addressed`: the message @-mentions the bot (the mention itself is not in `text`).
+        """
         try:
             _message, job, created = self.cases.add_message(
-                case_id, author_id, text, slack_ts, "answer_in_thread"
+                case_id, author_id, text, slack_ts, "answer_in_thread", addressed=addressed
             )
         except SQLAlchemyError as error:
             raise StorageUnavailableError(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
 from engine.ports import DiagnosisEngine
+from engine.replies.triage import ReplyTriage
 from engine.runbooks.written import RunbookWriter
 from jobs.action_runtime import ActionRuntime
 from jobs.incident_runtime import IncidentRuntime
@@ -33,6 +34,8 @@ class JobContext:
     runbook_reviewers: tuple[str, ...] = ()
     # Claude drafts runbooks from resolved cases when set; None: the offline template does.
     runbook_writer: RunbookWriter | None = None
+    # Which thread messages need an update; the worker gives it the sentence model (rules only without).
+    reply_triage: ReplyTriage = field(default_factory=lambda: ReplyTriage(None))
 
 
 _context: JobContext | None = None

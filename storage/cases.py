@@ -68,11 +68,13 @@ class CaseRepository:
         return existing, PendingJob(f"{job_name}:{existing.id}", job_name, [existing.id]), False
 
     def add_message(
-        self, case_id: int, author_id: str, text: str, slack_ts: str, job_name: str
+        self, case_id: int, author_id: str, text: str, slack_ts: str, job_name: str, addressed: bool = False
     ) -> tuple[CaseMessage, PendingJob, bool]:
         """Record a human message in a case thread with the job that answers it; once per Slack ts."""
         with self._sessions() as session:
-            message = CaseMessage(case_id=case_id, author_id=author_id, text=text, slack_ts=slack_ts)
+            message = CaseMessage(
+                case_id=case_id, author_id=author_id, text=text, slack_ts=slack_ts, addressed=addressed
+            )
             job = insert_with_job(session, message, job_name, lambda message_id: [case_id, message_id])
             if job is not None:
                 return message, job, True

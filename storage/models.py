@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import overload
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -70,6 +70,8 @@ class CaseMessage(Base):
     text: Mapped[str] = mapped_column(Text)
     slack_ts: Mapped[str] = mapped_column(String(32))
     from_bot: Mapped[bool] = mapped_column(default=False)
+    # An @-mention of the bot: the worker answers these even when they carry no evidence.
+    addressed: Mapped[bool] = mapped_column(default=False, server_default=false())
     reply_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -25,6 +25,7 @@ from bot.settings import Settings
 from bot.web import create_web_app
 from engine.knowledge.patterns_model import load_patterns
 from engine.offline import OfflineEngine
+from engine.replies.triage import ReplyTriage
 from engine.search.embedding import MiniLmOnnxEmbedder
 from jobs.action_runtime import ActionRuntime
 from jobs.queue import QUEUE_NAMES
@@ -158,7 +159,9 @@ def web(settings: Settings, services: Services) -> TestClient:
 
 
 @pytest.fixture
-def job_context(settings: Settings, services: Services, slack: FakeSlackApi) -> JobContext:
+def job_context(
+    settings: Settings, services: Services, slack: FakeSlackApi, embedder: MemoEmbedder
+) -> JobContext:
     context = JobContext(
         cases=services.cases,
         slack=make_web_client(BOT_TOKEN, slack.base_url),
@@ -166,6 +169,7 @@ def job_context(settings: Settings, services: Services, slack: FakeSlackApi) -> 
         bot_user_id="U0FMBOT",
         incidents=build_incident_runtime(settings, services.db, services.queue),
         audit=AuditLog(make_session_factory(services.db)),
+        reply_triage=ReplyTriage(embedder),
     )
     install_context(context)
     return context

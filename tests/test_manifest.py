@@ -26,5 +26,12 @@ def test_manifest_subscribes_to_the_events_the_handlers_listen_for() -> None:
 
 def test_manifest_grants_the_scopes_the_web_api_calls_need() -> None:
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
-    # conversations.join (runbook share), files.* upload v2 (audit export), usergroups.users.list (approvers)
-    assert {"channels:join", "files:write", "usergroups:read", "chat:write.public"} <= scopes
+    # conversations.join (runbook share), files.* upload v2 (audit export), usergroups.users.list
+    # (approvers), reactions.add (the 👀 on evidence that changed nothing)
+    assert {
+        "channels:join",
+        "files:write",
+        "usergroups:read",
+        "chat:write.public",
+        "reactions:write",
+    } <= scopes

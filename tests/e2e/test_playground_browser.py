@@ -109,7 +109,8 @@ def test_open_a_case_read_the_diagnosis_reply_click_and_submit_the_form(playgrou
         expect(diagnosis.locator(".edited")).to_be_visible()
         expect(thread).not_to_contain_text("Investigating…")
 
-        page.fill("#thread-input", "describe says Last State: Terminated, Reason: OOMKilled")
+        # New evidence moves the diagnosis; a repeat of the report would only get a 👀 reaction.
+        page.fill("#thread-input", "2024-05-02T14:05:11Z FATAL: sorry, too many clients already")
         page.press("#thread-input", "Enter")
         expect(thread).to_contain_text("Updated diagnosis for FM-1", timeout=SLOW)
 

@@ -56,12 +56,14 @@ def test_slash_command_to_diagnosis_reply_and_retry_over_real_processes(
     def answers() -> list[dict[str, object]]:
         return [m for m in slack.thread("C111", root_ts) if "Updated diagnosis" in str(m["blocks"])]
 
-    reply("describe says Last State: Terminated, Reason: OOMKilled", "1800000001.000100", "Ev1")
+    # Addressed to the bot, so each is answered whether or not it moves the diagnosis (quiet threads).
+    first = "<@U0FMBOT> describe says Last State: Terminated, Reason: OOMKilled"
+    reply(first, "1800000001.000100", "Ev1")
     assert slack.wait_for(lambda: len(answers()) == 1, timeout=30), stack.logs()
 
-    reply("describe says Last State: Terminated, Reason: OOMKilled", "1800000001.000100", "Ev1", retry=1)
+    reply(first, "1800000001.000100", "Ev1", retry=1)
     # A later, distinct reply is answered after anything the retry could have queued (one FIFO queue).
-    reply("memory limit is 512Mi", "1800000002.000100", "Ev2")
+    reply("<@U0FMBOT> memory limit is 512Mi", "1800000002.000100", "Ev2")
     assert slack.wait_for(lambda: len(answers()) == 2, timeout=30), stack.logs()
     assert len(answers()) == 2
     # Diagnosis + two answers, nothing for the retry (a similar-runbook message may also be there: the

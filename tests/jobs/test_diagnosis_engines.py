@@ -50,8 +50,10 @@ def test_claude_diagnosis_records_tokens_and_cost_for_each_turn(
     diagnose_case(case_id)
     case = services.cases.get(case_id)
     assert case is not None and case.root_ts is not None
+    # Posted in Slack too: a reply that moves nothing is answered with a 👀 on it.
+    posted = slack.workspace.add_message("C111", "W2", "limit is 512Mi", thread_ts=case.root_ts)
     message, _job, _ = services.cases.add_message(
-        case_id, "W2", "limit is 512Mi", "1700000100.000100", "answer_in_thread"
+        case_id, "W2", "limit is 512Mi", posted["ts"], "answer_in_thread"
     )
 
     answer_in_thread(case_id, message.id)

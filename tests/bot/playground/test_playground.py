@@ -147,7 +147,9 @@ def test_help_command_answers_ephemerally_and_the_worker_posts_into_the_playgrou
     assert "Diagnosis for FM-1" in str(live.workspace.thread(CHANNEL_ID, root["ts"]))
     assert snapshot["ephemerals"] == []
 
-    asyncio.run(live.message(BOB, CHANNEL_ID, "describe says Reason: OOMKilled", root["ts"]))
+    # Evidence that moves the diagnosis gets a follow-up (a repeat of the report would get only 👀).
+    new_evidence = "2024-05-02T14:05:11Z FATAL: sorry, too many clients already (max_connections=100)"
+    asyncio.run(live.message(BOB, CHANNEL_ID, new_evidence, root["ts"]))
     run_jobs()
     assert "Updated diagnosis" in str(live.workspace.thread(CHANNEL_ID, root["ts"]))
 
