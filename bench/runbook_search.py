@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from engine.search.components import default_catalog
 from engine.search.embedding import MiniLmOnnxEmbedder
 from engine.search.hybrid import HybridSearcher, SearchDocument
 from jobs.runbook_library import read_markdown_folder
@@ -82,7 +83,7 @@ def main() -> None:
         started = time.perf_counter()
         store.upsert([d.id for d in docs], [d.text for d in docs])
         indexed = time.perf_counter() - started
-        searcher = HybridSearcher(docs, embedder, store)
+        searcher = HybridSearcher(docs, embedder, store, catalog=default_catalog())
         for query in QUERIES:  # warm-up
             searcher.search(query)
         timings = []

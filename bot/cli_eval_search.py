@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.engines import build_embedder
 from bot.settings import Settings
+from engine.search.components import default_catalog
 from engine.search.embedding import Embedder
 from engine.search.evaluation import EvalReport, evaluate, load_queries
 from engine.search.hybrid import HybridSearcher, SearchDocument
@@ -52,7 +53,7 @@ def corpus_searcher(
         vectors = ChromaVectorStore(make_ephemeral_chroma_client(), embedder.embed, embedder.name, prefix)
         vectors.clear()  # ephemeral clients share one store: start from an empty collection
         vectors.upsert([d.id for d in docs], texts, embeddings)
-    searcher = HybridSearcher(docs, embedder, vectors)
+    searcher = HybridSearcher(docs, embedder, vectors, catalog=default_catalog())
     return CorpusIndex(searcher, len(docs), embedded, time.perf_counter() - started)
 
 

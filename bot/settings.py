@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     faultmaven_embedding_model_path: Path | None = None
     chroma_url: str | None = None
     faultmaven_runbooks_dir: Path | None = None
-    runbook_suggest_min_similarity: float = Field(default=0.35, ge=0.0, le=1.0)
+    runbook_suggest_min_similarity: float = Field(default=0.5, ge=0.0, le=1.0)
     # Who may approve drafted runbooks: Slack user ids and/or user group ids (S…), comma-separated.
     # Empty: anyone but the draft's author (and its last editor).
     faultmaven_runbook_reviewers: str = ""

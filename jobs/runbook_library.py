@@ -16,6 +16,7 @@ from engine.runbooks.models import (
     RunbookStatus,
     parse_ref,
 )
+from engine.search.components import default_catalog
 from engine.search.embedding import Embedder
 from engine.search.hybrid import HybridSearcher, SearchDocument, SearchHit, SearchMode
 from storage.runbook_models import RunbookRow
@@ -175,7 +176,7 @@ class RunbookLibrary:
                 SearchDocument(str(r.id), runbook_from_row(r).search_text(), r.times_used, r.times_worked)
                 for r in rows
             ]
-            self._searcher = HybridSearcher(docs, self.embedder, self.vectors)
+            self._searcher = HybridSearcher(docs, self.embedder, self.vectors, catalog=default_catalog())
             self._signature = signature
         return self._searcher
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from engine.search.components import ComponentCatalog, default_catalog
 from engine.search.hybrid import HybridSearcher, SearchMode
 
 CUTOFFS = (1, 3, 5)
@@ -20,13 +22,43 @@ class EvalQuery(BaseModel):
     expected_runbook: str
     kind: str = "paraphrase"
     split: str = "dev"
+    # Shared datasets say `style` instead of `kind` and carry no split (see `label_unsplit`).
+    style: str | None = None
 
 
-def load_queries(path: Path, split: str | None = None) -> list[EvalQuery]:
+def load_queries(
+    path: Path, split: str | None = None, catalog: ComponentCatalog | None = None
+) -> list[EvalQuery]:
     """One JSON object per non-empty line; only those of `split` (dev, test) when given."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    queries = [EvalQuery.model_validate_json(line) for line in lines if line.strip()]
+    raw = [EvalQuery.model_validate_json(line) for line in lines if line.strip()]
+    unsplit = not any("split" in q.model_fields_set for q in raw)
+    queries = label_unsplit(raw, catalog or default_catalog()) if unsplit else raw
     return [q for q in queries if split is None or q.split == split]
+
+
+def label_unsplit(queries: list[EvalQuery], catalog: ComponentCatalog) -> list[EvalQuery]:
+    """Kinds and a deterministic half-and-half dev/test split for a query set that has neither.
+
+    The kind is the style plus "role" when the query names no catalogued component by product
+    name or alias (a proxy for "names the component by its role"), else "named". Within each kind,
+    queries are ordered by a hash of their id and alternate dev, test, dev, … so both parts hold
+    the same mix and the split never changes when lines are reordered.
+    """
+    labelled = [
+        q.model_copy(
+            update={"kind": f"{q.style or q.kind}-{'named' if catalog.named_in(q.query) else 'role'}"}
+        )
+        for q in queries
+    ]
+    by_kind: dict[str, list[EvalQuery]] = {}
+    for q in labelled:
+        by_kind.setdefault(q.kind, []).append(q)
+    split_of: dict[str, str] = {}
+    for group in by_kind.values():
+        ordered = sorted(group, key=lambda q: hashlib.sha256(q.id.encode()).hexdigest())
+        split_of.update({q.id: ("dev", "test")[n % 2] for n, q in enumerate(ordered)})
+    return [q.model_copy(update={"split": split_of[q.id]}) for q in labelled]
 
 
 @dataclass

@@ -9,6 +9,7 @@ from typing import Protocol
 import bm25s
 import numpy as np
 
+from engine.search.components import ComponentCatalog
 from engine.search.embedding import Embedder
 from engine.search.fusion import effectiveness_boost, reciprocal_rank_fusion
 from engine.search.text import tokenize
@@ -56,7 +57,12 @@ class Candidates:
 
 
 class HybridSearcher:
-    """Indexes documents for BM25 in memory; asks the vector port for neighbours; fuses both."""
+    """Indexes documents for BM25 in memory; asks the vector port for neighbours; fuses both.
+
+    With a component catalog, BM25 indexes each runbook with the canonical names of the
+    components its title names, and reads each query with the names of the components it
+    describes by role or error string.
+    """
 
     def __init__(
         self,
@@ -64,15 +70,18 @@ class HybridSearcher:
         embedder: Embedder | None = None,
         vectors: VectorIndex | None = None,
         vector_weight: float = 1.0,
+        catalog: ComponentCatalog | None = None,
     ) -> None:
         self._docs = documents
+        self._catalog = catalog
         self._by_id = {d.id: d for d in documents}
         self._embedder = embedder
         self._vectors = vectors
         self._vector_weight = vector_weight
         self._bm25 = bm25s.BM25()
         if documents:
-            self._bm25.index([tokenize(d.text) or [""] for d in documents], show_progress=False)
+            texts = [catalog.enrich_document(d.text) if catalog else d.text for d in documents]
+            self._bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
         self._vocab: dict[str, int] = dict(getattr(self._bm25, "vocab_dict", {}) or {})
 
     @property
@@ -85,12 +94,15 @@ class HybridSearcher:
         found = Candidates()
         if not self._docs:
             return found
-        tokens = [t for t in tokenize(query) if t in self._vocab]
+        expanded = self._catalog.expand_query(query) if self._catalog else query
+        tokens = [t for t in tokenize(expanded) if t in self._vocab]
         if tokens:
             scores = self._bm25.get_scores(tokens)
             top = np.argsort(-scores, kind="stable")[:depth]
             found.bm25 = [self._docs[int(i)].id for i in top if scores[int(i)] > 0]
         if self._embedder is not None and self._vectors is not None:
+            # The model already places role phrases near product names; appending names to the
+            # embedded query was measured to hurt paraphrase recall, so only BM25 sees the expansion.
             embedding = self._embedder.embed([query])[0]
             found.vector = [(i, s) for i, s in self._vectors.nearest(embedding, depth) if i in self._by_id]
         return found

@@ -44,3 +44,27 @@ def test_bm25_alone_works_without_vectors() -> None:
     hits = searcher.search("no space left", mode=SearchMode.HYBRID)
     assert [h.id for h in hits] == ["a"]
     assert searcher.search("completely unrelated words") == []
+
+
+ROLE_CASES = [
+    ("k8s-node-notready.md", "the node agent on two workers stopped checking in and they show NotReady"),
+    ("coredns-kubernetes-dns-failures.md", "pods can't resolve anything, the cluster's DNS looks unhealthy"),
+    ("k8s-hpa-at-max-replicas.md", "the pod autoscaler is pinned at its ceiling and latency keeps climbing"),
+]
+
+
+@pytest.mark.parametrize(("expected", "query"), ROLE_CASES)
+def test_a_component_named_by_its_role_finds_its_shipped_runbook_first(
+    runbook_library: RunbookLibrary, expected: str, query: str
+) -> None:
+    results = runbook_library.search(query, k=3)
+
+    assert results[0].runbook.source_path == expected
+
+
+def test_keyword_search_reads_a_role_as_the_component_it_describes(runbook_library: RunbookLibrary) -> None:
+    # No word of this query is in the HPA runbook's title; "pod autoscaler" is a role phrase.
+    top = runbook_library.search("the pod autoscaler does nothing", k=1, mode=SearchMode.BM25)[0]
+
+    assert top.runbook.source_path == "k8s-hpa-at-max-replicas.md"
+    assert top.hit.bm25_rank == 1
