@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from typing import Any
-from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -147,7 +145,10 @@ def fuzz(stack: Stack, total: int, seed: int = 7) -> Result:
                 headers["X-Slack-Signature"] = "v0=" + "0" * 64
         try:
             response = stack.http.request(
-                "POST" if rng.random() < 0.9 else "GET", stack.url + path, content=raw, headers=raw_headers(headers)
+                "POST" if rng.random() < 0.9 else "GET",
+                stack.url + path,
+                content=raw,
+                headers=raw_headers(headers),
             )
         except httpx.HTTPError:
             statuses[599] = statuses.get(599, 0) + 1
@@ -241,21 +242,3 @@ def redeliveries(stack: Stack, total: int) -> Result:
         f"{duplicates} duplicates ({cases} cases for {distinct} reports; {duplicate_posts} duplicate posts)"
     )
     return Result(f"{total:,} redeliveries", "0 duplicate cases or posts", figure, met)
-
-
-def thread_event(channel: str, root_ts: str, n: int, text: str) -> str:
-    event = {
-        "type": "message",
-        "channel": channel,
-        "user": "W0REL",
-        "ts": f"1800001000.{n:06d}",
-        "thread_ts": root_ts,
-        "text": text,
-    }
-    return event_body(event, f"EvRel{n}")
-
-
-def form(payload: dict[str, Any]) -> str:
-    return urlencode(
-        {k: json.dumps(v) if isinstance(v, dict) else v for k, v in payload.items()}, quote_via=quote
-    )

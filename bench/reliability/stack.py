@@ -26,9 +26,9 @@ from tests.fakes.slack_api import FakeSlackApi
 CHANNELS = tuple(f"C0REL{n:02d}" for n in range(10))
 
 
-def raw_headers(headers: dict[str, str]) -> dict[str, bytes]:
-    """Header values as UTF-8 bytes: hostile input includes non-ASCII timestamps."""
-    return {name: value.encode() for name, value in headers.items()}
+def raw_headers(headers: dict[str, str]) -> dict[bytes, bytes]:
+    """Headers as UTF-8 bytes: hostile input includes non-ASCII timestamps."""
+    return {name.encode(): value.encode() for name, value in headers.items()}
 
 
 @dataclass
@@ -193,7 +193,8 @@ class Stack:
         client = Redis.from_url(self.redis.url)
         parts: list[str] = []
         for key in client.scan_iter(count=500):
-            kind = client.type(key).decode()
+            raw_kind = client.type(key)
+            kind = raw_kind.decode() if isinstance(raw_kind, bytes) else str(raw_kind)
             if kind == "string":
                 parts.append(str(client.get(key)))
             elif kind == "hash":

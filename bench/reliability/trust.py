@@ -21,7 +21,8 @@ SECRETS: dict[str, str] = {
     "slack-webhook": "https://hooks.slack.com/services/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",
     "github-token": "ghp_R3l1ab1l1tyT0k3nAbCdEfGhIjKlMnOpQrSt",
     "url-password": "postgres://orders:Hunter2-Rel1abil1ty@db.internal:5432/orders",
-    "private-key": "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx9Rel1abil1tyZ8kq3W7vN2pL5tY8uB1cD4fG6hJ0kP2sA9uE3\n"
+    "private-key": "-----BEGIN RSA PRIVATE KEY-----\n"
+    "MIIEowIBAAKCAQEAx9Rel1abil1tyZ8kq3W7vN2pL5tY8uB1cD4fG6hJ0kP2sA9uE3\n"
     "iOq7Wm4Zr1Ts3Xy7Kp2Qw9Lm4Nb6Vc8\n-----END RSA PRIVATE KEY-----",
     "jwt": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJyZWxpYWJpbGl0eSIsImFkbWluIjp0cnVlfQ."
     "Qm8rT2vX9kLp4WzN7bYc3HdFRel1abil1tyZ8kq3W7",
