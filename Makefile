@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types unit eval bench install redis browser clean
+.PHONY: run test lint types unit eval bench reliability install redis browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ eval: install
 	 else echo "search eval skipped: no corpora at $(CORPORA) (set CORPORA=path/to/corpora to run it)"; fi
 
 test: install lint types eval unit
+
+# The fault-injection suite on loopback (bounded, stops everything it starts). QUICK=1 for the fast
+# subset, JSON=1 for machine-readable figures.
+reliability: install
+	$(BIN)/python -m bench.reliability $(if $(QUICK),--quick) $(if $(JSON),--json)
 
 bench: install
 	$(BIN)/python -m bench.ack_latency
