@@ -161,3 +161,12 @@ def fill_placeholders(text: str, facts: CaseFacts) -> str:
 def unfilled_placeholders(text: str) -> list[str]:
     """The `<placeholder>` names still in the text (Slack's own `<@U…>`/`<!…>`/`<#C…>` are not ones)."""
     return list(dict.fromkeys(m.group(0) for m in _PLACEHOLDER.finditer(text)))
+
+
+def fill_values(text: str, values: dict[str, str]) -> str:
+    """Replace `<name>` with the value a person typed for it (empty values leave it unfilled)."""
+
+    def fill(match: re.Match[str]) -> str:
+        return values.get(match.group("name")) or match.group(0)
+
+    return _PLACEHOLDER.sub(fill, text)

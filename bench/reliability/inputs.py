@@ -147,7 +147,10 @@ def fuzz(stack: Stack, total: int, seed: int = 7) -> Result:
                 headers["X-Slack-Signature"] = "v0=" + "0" * 64
         try:
             response = stack.http.request(
-                "POST" if rng.random() < 0.9 else "GET", stack.url + path, content=raw, headers=raw_headers(headers)
+                "POST" if rng.random() < 0.9 else "GET",
+                stack.url + path,
+                content=raw,
+                headers=raw_headers(headers),
             )
         except httpx.HTTPError:
             statuses[599] = statuses.get(599, 0) + 1
