@@ -14,7 +14,7 @@ from engine.models import Diagnosis, RecommendedAction
 from jobs.action_runtime import ActionRuntime
 from tests.fakes.signing import interactive_body, signed_headers
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.action_helpers import CHANNEL, blocks_of, click, open_case, thread_texts
+from tests.jobs.action_helpers import CHANNEL, blocks_of, click, open_case, say, thread_texts
 
 POSTGRES = "prod postgres primary at max_connections, app logs 'too many connections'"
 
@@ -135,3 +135,30 @@ def test_a_prose_rollback_offers_no_roll_back_button_and_a_dry_run_says_would_ru
     assert "fm_action_rollback" not in result and "fm_action_undo" not in result
     assert "fm_action_fixed" in result  # the flow can be tried before execution is turned on
     assert "Rollback guidance" in blocks_of(slack, str(proposal.card_ts))
+
+
+def test_the_card_mentions_the_oncall_group_and_resolving_withdraws_the_request(
+    web: TestClient,
+    services: Services,
+    slack: FakeSlackApi,
+    action_runtime: ActionRuntime,
+    run_jobs: Callable[[], None],
+) -> None:
+    action_runtime.oncall_groups = {"*": "S0ONCALL"}
+    root_ts = open_case(services, run_jobs, text=POSTGRES)
+    action, message_ts = recommended(services, database_config_change)
+    click(web, "fm_action_run", f"1:{action.key}", "W7", message_ts)
+    view = opened_view(slack)
+    assert submit(web, view, {"fm_run_params": every_parameter(view)}) == {}
+    run_jobs()
+    proposal = action_runtime.repo.get(1)
+    assert proposal is not None and proposal.status == "pending"
+    assert "<!subteam^S0ONCALL>: your approval is needed" in blocks_of(slack, str(proposal.card_ts))
+
+    say(web, root_ts, "resolve raised the pool limit and restarted the leaking client")
+    run_jobs()
+
+    withdrawn = action_runtime.repo.get(1)
+    assert withdrawn is not None and withdrawn.status == "withdrawn"
+    assert any("was withdrawn" in t for t in thread_texts(slack, root_ts))
+    assert "fm_approval_approve" not in blocks_of(slack, str(proposal.card_ts))
