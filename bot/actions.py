@@ -51,4 +51,6 @@ def build_action_runtime(settings: Settings, db: Engine, queue: JobQueue) -> Act
         executors=build_executors(settings, policy),
         queue=queue,
         dry_run=settings.faultmaven_execution_mode != "live",
+        channel_environments=settings.channel_environments,
+        oncall_groups=settings.oncall_groups,
     )

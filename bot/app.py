@@ -7,9 +7,11 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
+from bot.actions import load_configured_policy
 from bot.services import Services
 from bot.settings import Settings
-from handlers import actions, approvals, commands, events, runbook_feedback, views
+from handlers import action_forms, actions, approvals, commands, events, runbook_feedback, views
+from jobs.action_forms import RunActionForms
 from jobs.action_requests import ActionRequests
 from jobs.audit_trail import AuditRequests
 from jobs.runbook_requests import RunbookRequests
@@ -44,6 +46,17 @@ def create_app(settings: Settings, services: Services) -> App:
         dry_run=settings.faultmaven_execution_mode != "live",
     )
     approvals.register(app, action_requests)
+    action_forms.register(
+        app,
+        RunActionForms(
+            services.queue,
+            ActionRepository(make_session_factory(services.db)),
+            services.cases,
+            load_configured_policy(settings),
+            settings.channel_environments,
+            settings.oncall_groups,
+        ),
+    )
     events.register(app, services.intake, services.incidents, action_requests, audits=audits)
     views.register(app, services.intake, runbooks)
 

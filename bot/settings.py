@@ -78,6 +78,12 @@ class Settings(BaseSettings):
     faultmaven_execution_mode: Literal["dry-run", "live"] = "dry-run"
     faultmaven_action_webhook_url: str | None = None
     faultmaven_action_webhook_secret: SecretStr | None = None
+    # Which environment each channel's cases are about ("C0DBPROD=production, C0STAGE=staging"); a
+    # production case makes its actions' targets production for the policy.
+    faultmaven_channel_environments: str = ""
+    # Who approval cards @-mention when the policy lists nobody: one user group ("S0ONCALL") or per
+    # channel ("C0DB=S0DBA, *=S0ONCALL").
+    faultmaven_oncall_group: str = ""
 
     @field_validator(
         "pagerduty_webhook_secret",
@@ -98,6 +104,22 @@ class Settings(BaseSettings):
     def _routes_parse(cls, value: str) -> str:
         parse_routes(value)
         return value
+
+    @field_validator("faultmaven_channel_environments", "faultmaven_oncall_group")
+    @classmethod
+    def _channel_map_parses(cls, value: str) -> str:
+        parse_channel_map(value)
+        return value
+
+    @property
+    def channel_environments(self) -> dict[str, str]:
+        """FAULTMAVEN_CHANNEL_ENVIRONMENTS, parsed (channel id → environment)."""
+        return parse_channel_map(self.faultmaven_channel_environments)
+
+    @property
+    def oncall_groups(self) -> dict[str, str]:
+        """FAULTMAVEN_ONCALL_GROUP, parsed (channel id or "*" → user group id)."""
+        return parse_channel_map(self.faultmaven_oncall_group, bare_key="*")
 
     @property
     def pagerduty_webhook_secrets(self) -> tuple[str, ...]:
@@ -185,6 +207,19 @@ class Settings(BaseSettings):
     def resolved_redis_url(self) -> str:
         """REDIS_URL, or the conventional local server."""
         return self.redis_url or "redis://127.0.0.1:6379/0"
+
+
+def parse_channel_map(value: str, bare_key: str | None = None) -> dict[str, str]:
+    """`C1=a, C2=b` (and, where `bare_key` is given, a lone `a` meaning every channel)."""
+    mapping: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        key, sep, item = part.partition("=")
+        if not sep and bare_key is not None:
+            key, item = bare_key, part
+        elif not sep or not key.strip() or not item.strip():
+            raise ValueError(f"{part!r} is not channel=value (e.g. C0DBPROD=production)")
+        mapping[key.strip()] = item.strip()
+    return mapping
 
 
 @lru_cache(maxsize=1)

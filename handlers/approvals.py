@@ -1,4 +1,5 @@
-"""Actions in Slack: Run…, Approve, Deny, More info, Roll back, Undo, "did it fix it?", the propose modal."""
+"""Actions in Slack: Approve, Deny, More info, Roll back, Undo, "did it fix it?", the propose modal
+(Run… is in handlers/action_forms.py)."""
 
 from __future__ import annotations
 
@@ -56,18 +57,6 @@ def _refuse(client: WebClient, click: Click, text: str) -> None:
 
 def register(app: App, requests: ActionRequests) -> None:
     """Attach the action listeners, the propose modal's submission, and nothing else."""
-
-    @app.action(Ids.ACTION_RUN_BUTTON.value)
-    def handle_run_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        click = Click.from_body(body)
-        case_id, _, key = click.value.partition(":")
-        if not case_id.isdigit() or not key:
-            _refuse(client, click, "That Run… button is not valid any more.")
-            return
-        requests.run_recommended(
-            int(case_id), key, click.user_id, click.channel_id, f"{click.channel_id}:{click.action_ts}"
-        )
 
     @app.action(Ids.APPROVAL_APPROVE_BUTTON.value)
     def handle_approve_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

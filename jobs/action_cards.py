@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from bot.blocks.action_results import ActionOutcome
 from bot.blocks.approvals import ProposalCard
 from engine.actions.executors import ExecutionRequest
-from engine.approvals.policy import ApprovalLevel, PolicyDecision, Quorum
+from engine.approvals.command_effects import is_executable
+from engine.approvals.policy import ApprovalLevel, ApprovalPolicy, PolicyDecision, Quorum
 from engine.approvals.votes import ProposalSnapshot, ProposalStatus
 from storage.action_models import ActionExecutionRow, ActionProposalRow
 from storage.models import as_utc
@@ -50,9 +51,24 @@ def snapshot_of(row: ActionProposalRow, approvals: list[str]) -> ProposalSnapsho
     )
 
 
-def card_of(row: ActionProposalRow, case_ref: str, approvals: list[str], dry_run: bool) -> ProposalCard:
-    """The approval card's view of a proposal."""
+def rollback_runs(rollback: str, policy: ApprovalPolicy | None = None) -> bool:
+    """Whether a rollback is a command or a command template, rather than prose for people."""
+    return bool(rollback) and (
+        is_executable(rollback) or (policy is not None and rollback in policy.commands)
+    )
+
+
+def card_of(
+    row: ActionProposalRow,
+    case_ref: str,
+    approvals: list[str],
+    dry_run: bool,
+    oncall_group: str | None = None,
+    policy: ApprovalPolicy | None = None,
+) -> ProposalCard:
+    """The approval card's view of a proposal; it mentions the allowed approvers, else the on-call group."""
     decision = decision_of(row)
+    notify = list(decision.approvers) or ([oncall_group] if oncall_group else [])
     return ProposalCard(
         proposal_id=row.id,
         case_ref=case_ref,
@@ -63,8 +79,10 @@ def card_of(row: ActionProposalRow, case_ref: str, approvals: list[str], dry_run
         command=row.command,
         risk=row.risk,
         rollback=row.rollback,
+        rollback_runnable=rollback_runs(row.rollback, policy),
         reason=row.reason,
         requester=row.requester,
+        notify=notify if row.level == ApprovalLevel.HARD.value else [],
         policy=decision.describe(),
         level=row.level,
         status=row.status,

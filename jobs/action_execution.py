@@ -10,7 +10,7 @@ from bot.blocks.action_results import action_outcome_text, build_action_outcome_
 from engine.actions.executors import ExecutionRequest, ExecutionResult, ExecutorUnavailable, follow_up_request
 from engine.approvals.votes import ProposalStatus
 from engine.models import RiskLevel
-from jobs.action_cards import outcome_of, parameters_of, request_of
+from jobs.action_cards import outcome_of, parameters_of, request_of, rollback_runs
 from jobs.action_requests import fix_answer_key, rollback_key
 from jobs.action_runtime import ActionRuntime
 from jobs.actions import (
@@ -51,7 +51,8 @@ def _run(rt: ActionRuntime, request: ExecutionRequest) -> ExecutionResult:
 
 def _can_roll_back(rt: ActionRuntime, row: ActionProposalRow) -> bool:
     template = rt.policy.commands.get(row.action)
-    return bool(row.rollback or (template is not None and template.rollback))
+    # Prose ("n/a (clients reconnect)") is guidance for people, never something to "run".
+    return bool(rollback_runs(row.rollback, rt.policy) or (template is not None and template.rollback))
 
 
 def _verify(rt: ActionRuntime, row: ActionProposalRow, request: ExecutionRequest) -> str | None:
@@ -143,7 +144,8 @@ def execute_action(proposal_id: int, attempt: int = 0) -> dict[str, Any]:
 def _post_outcome(
     ctx: JobContext, rt: ActionRuntime, row: ActionProposalRow, case_ref: str, execution: ActionExecutionRow
 ) -> None:
-    ask = execution.ok and row.purpose == "execute" and not execution.dry_run
+    # Asked after a dry run too, so the whole flow can be tried before execution is turned on.
+    ask = execution.ok and row.purpose == "execute"
     outcome = outcome_of(row, case_ref, execution, _can_roll_back(rt, row), ask_if_fixed=ask)
     blocks = build_action_outcome_blocks(outcome, now=rt.clock())
     if row.result_ts is None:

@@ -28,3 +28,10 @@ class ActionRuntime:
     clock: Callable[[], datetime] = field(default=utc_now)
     # An unreachable automation endpoint is retried with backoff this many times before giving up.
     max_attempts: int = 8
+    # Channel id → environment (FAULTMAVEN_CHANNEL_ENVIRONMENTS); channel id or "*" → on-call user group.
+    channel_environments: dict[str, str] = field(default_factory=dict)
+    oncall_groups: dict[str, str] = field(default_factory=dict)
+
+    def oncall_group(self, channel_id: str) -> str | None:
+        """The user group approval cards in this channel mention when the policy names nobody."""
+        return self.oncall_groups.get(channel_id) or self.oncall_groups.get("*")

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from bot.blocks.approvals import approval_card_text, build_approval_card_blocks
 from engine.approvals.policy import ApprovalLevel
 from engine.approvals.votes import ProposalStatus
+from engine.case_facts import extract_case_facts
 from engine.models import Diagnosis, RecommendedAction, RiskLevel
 from jobs.action_cards import card_of
 from jobs.action_runtime import ActionRuntime
@@ -93,7 +94,7 @@ def say_in_thread(ctx: JobContext, row: ActionProposalRow, text: str) -> None:
 def render_card(ctx: JobContext, rt: ActionRuntime, row: ActionProposalRow, case_ref: str) -> str:
     """Post the approval card once, then update it in place; returns its ts."""
     approvals = [v.voter for v in rt.repo.votes(row.id) if v.kind == "approve"]
-    card = card_of(row, case_ref, approvals, rt.dry_run)
+    card = card_of(row, case_ref, approvals, rt.dry_run, rt.oncall_group(row.channel_id), rt.policy)
     blocks = build_approval_card_blocks(card)
     if row.card_ts is None:
         resp = ctx.slack.chat_postMessage(
@@ -126,7 +127,11 @@ def propose(
     if case.root_ts is None:
         return {"status": "no thread", "case": case.ref}
     risk = new.risk
-    decision = rt.policy.decide(new.policy_subject or new.action, new.target, risk, new.command)
+    subject = new.action if new.policy_subject is None else new.policy_subject
+    environment = extract_case_facts(
+        case.service, [case.title, case.description], rt.channel_environments.get(case.channel_id)
+    ).environment
+    decision = rt.policy.decide(subject, new.target, risk, new.command, environment)
     live = [
         p
         for p in rt.repo.for_case(case.id)
@@ -248,6 +253,7 @@ def propose_recommended_action(
         return {"status": "stale", "case": case.ref}
     proposal = ActionDraft(
         action=action.title,
+        policy_subject="",  # the command is judged, never the title's words
         target=action.target or case.service or "unspecified",
         command=action.command,
         risk=action.risk,

@@ -51,6 +51,7 @@ JOBS: dict[str, JobSpec] = {
     # Actions and approvals: votes and expiry are quick; executions wait on automation endpoints.
     "propose_recommended_action": JobSpec("jobs.actions.propose_recommended_action", "high", 30),
     "propose_action": JobSpec("jobs.actions.propose_action", "high", 30),
+    "propose_submitted_action": JobSpec("jobs.action_forms.propose_submitted_action", "high", 30),
     "record_vote": JobSpec("jobs.action_votes.record_vote", "high", 30),
     "expire_proposal": JobSpec("jobs.action_votes.expire_proposal", "high", 30),
     "execute_action": JobSpec("jobs.action_execution.execute_action", "default", 300),

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.blocks.case import build_case_root_blocks, case_root_text
 from engine.models import CaseStatus, Diagnosis
+from jobs.action_withdrawals import withdraw_pending_requests
 from jobs.audit_events import audit_resolution
 from jobs.cases import case_card
 from jobs.incident_payloads import PAGERDUTY
@@ -49,6 +50,7 @@ def resolve_case(resolution_id: int) -> dict[str, Any]:
         text = f"✅ Resolved by <@{resolution.resolved_by}>: {resolution.summary}"
         resp = ctx.slack.chat_postMessage(channel=case.channel_id, thread_ts=case.root_ts, text=text)
         rt.repo.update_resolution(resolution_id, posted_ts=str(resp["ts"]))
+    withdraw_pending_requests(ctx, case)
     ask_for_runbook_feedback(ctx, case.id)  # before the offer: first "did they help?", then "write one?"
     offer_runbook(ctx, case, resolution_id)
     ctx.cases.claim_job(f"resolve_case:{resolution_id}")
@@ -64,6 +66,12 @@ def _update_plain_root(ctx: JobContext, case: Case, root_ts: str) -> None:
         text=case_root_text(card),
         blocks=build_case_root_blocks(card),
     )
+
+
+def _say_sync_problem(ctx: JobContext, case: Case, text: str) -> None:
+    """A PagerDuty sync problem belongs in the thread, where people will look, not only in the log."""
+    if case.root_ts:
+        ctx.slack.chat_postMessage(channel=case.channel_id, thread_ts=case.root_ts, text=f"⚠️ {text}")
 
 
 def pagerduty_note(case: Case, resolved_by: str, summary: str) -> str:
@@ -88,6 +96,13 @@ def sync_pagerduty_resolution(resolution_id: int, attempt: int = 0) -> dict[str,
         return {"status": "missing", "resolution_id": resolution_id}
     if rt.pagerduty is None:
         log.warning("PAGERDUTY_API_TOKEN is not set; resolution not synced", extra={"case": case.ref})
+        _say_sync_problem(
+            ctx,
+            case,
+            "PagerDuty was not told: no PagerDuty API token is configured (PAGERDUTY_API_TOKEN), so the "
+            "incident stays open there. Resolve it in PagerDuty by hand.",
+        )
+        ctx.cases.claim_job(key)
         return {"status": "not configured", "case": case.ref}
     try:
         if resolution.note_synced_at is None:
@@ -97,7 +112,11 @@ def sync_pagerduty_resolution(resolution_id: int, attempt: int = 0) -> dict[str,
         if resolution.resolve_synced_at is None and incident.status != "resolved":
             rt.pagerduty.resolve(incident.external_id, resolution.summary)
             rt.repo.update_resolution(resolution_id, resolve_synced_at=datetime.now(UTC))
-    except PagerDutyError:
+    except PagerDutyError as error:
+        if attempt == 0:  # once, not at every retry
+            _say_sync_problem(
+                ctx, case, f"Could not update the PagerDuty incident ({error}); retrying in the background."
+            )
         delay = min(timedelta(seconds=30 * 2**attempt), MAX_RETRY_DELAY)
         retry = PendingJob(
             f"sync_pagerduty_resolution:{resolution_id}:{attempt + 1}",

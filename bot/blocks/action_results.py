@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.approvals import clip
+from bot.blocks.run_action import escape
 from bot.ids import Ids
 
 
@@ -40,22 +41,31 @@ class ActionOutcome(BaseModel):
 
 def action_outcome_text(outcome: ActionOutcome) -> str:
     """Notification fallback for a result message."""
+    if outcome.dry_run:
+        return f"🧪 Would run {outcome.action} on {outcome.target} (dry run, nothing was executed)"[:300]
     state = "✅" if outcome.ok else "❌"
     return f"{state} {outcome.action} on {outcome.target}: {outcome.summary}"[:300]
 
 
-def build_action_outcome_blocks(outcome: ActionOutcome, now: datetime | None = None) -> list[Block]:
-    """The result of an execution, with Roll back / Undo and the "did it fix it?" question."""
+def _headline(outcome: ActionOutcome) -> str:
+    action, target = escape(outcome.action), escape(outcome.target)
+    if outcome.dry_run:
+        verb = "Would roll back" if outcome.purpose == "rollback" else "Would run"
+        # Never "✅ Ran … via none": nothing ran, and the reader must not think otherwise.
+        return f"🧪 *{verb} {action}* on `{target}` (dry run, nothing was executed)"
     state = "✅" if outcome.ok else "❌"
     verb = "Rollback of" if outcome.purpose == "rollback" else "Ran"
-    mode = " (dry run)" if outcome.dry_run else ""
-    text = (
-        f"{state} *{verb} {outcome.action}* on `{outcome.target}` via {outcome.executor}{mode}\n"
-        f"{outcome.summary}"
-    )
+    return f"{state} *{verb} {action}* on `{target}` via {escape(outcome.executor)}"
+
+
+def build_action_outcome_blocks(outcome: ActionOutcome, now: datetime | None = None) -> list[Block]:
+    """The result of an execution, with Roll back / Undo and the "did it fix it?" question."""
+    text = f"{_headline(outcome)}\n{escape(outcome.summary)}"
     blocks: list[Block] = [SectionBlock(block_id=Ids.ACTION_RESULT, text=MarkdownTextObject(text=clip(text)))]
     if outcome.output:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(f"```{outcome.output[:2000]}```"))))
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=clip(f"```{escape(outcome.output[:2000])}```")))
+        )
     if outcome.verified:
         blocks.append(
             ContextBlock(

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.diagnosis import RISK_EMOJI
+from bot.blocks.run_action import escape, who_may_approve
 from bot.ids import Ids
 
 MAX_TEXT = 2900
@@ -31,6 +32,7 @@ STATUS_LINES = {
     "expired": "⌛ Expired: nobody decided within {timeout}, so it was not run",
     "forbidden": "🚫 Forbidden by policy: this is never run from Slack",
     "undone": "↩️ Done, then rolled back",
+    "withdrawn": "↩️ Withdrawn: the case was resolved before anyone decided, so it was not run",
 }
 
 
@@ -46,8 +48,12 @@ class ProposalCard(BaseModel):
     command: str = ""
     risk: str
     rollback: str = ""
+    # False for prose ("n/a (clients reconnect)"): shown as guidance, never offered as Roll back.
+    rollback_runnable: bool = False
     reason: str = ""
     requester: str
+    # Who the card @-mentions while it waits: the policy's approvers, else the channel's on-call group.
+    notify: list[str] = Field(default_factory=list)
     policy: str
     level: str
     status: str
@@ -76,13 +82,18 @@ def _duration(seconds: int) -> str:
 def approval_card_text(card: ProposalCard) -> str:
     """Notification fallback for the card."""
     verb = "Roll back" if card.purpose == "rollback" else "Run"
-    return f"{card.case_ref}: {verb} “{card.action}” on {card.target} ({card.status})"
+    ask = f" · approval needed from {who_may_approve(card.notify)}" if _asks(card) else ""
+    return f"{card.case_ref}: {verb} “{escape(card.action)}” on {escape(card.target)} ({card.status}){ask}"
+
+
+def _asks(card: ProposalCard) -> bool:
+    return card.status == "pending" and bool(card.notify)
 
 
 def _facts(card: ProposalCard) -> SectionBlock:
     emoji = RISK_EMOJI.get(card.risk, "•")
     fields = [
-        MarkdownTextObject(text=f"*Target*\n`{card.target}`"),
+        MarkdownTextObject(text=f"*Target*\n`{escape(card.target)}`"),
         MarkdownTextObject(text=f"*Risk*\n{emoji} {card.risk}"),
         MarkdownTextObject(text=f"*Requested by*\n<@{card.requester}>"),
         MarkdownTextObject(text=f"*Policy*\n{card.policy}"),
@@ -99,23 +110,26 @@ def _facts(card: ProposalCard) -> SectionBlock:
 
 
 def _who_may(approvers: list[str]) -> str:
-    return ", ".join(f"<!subteam^{a}>" if a.startswith("S") else f"<@{a}>" for a in approvers)
+    return who_may_approve(approvers)
 
 
 def _details(card: ProposalCard) -> str:
     lines = []
     if card.command:
-        lines.append(f"*Command*\n```{card.command}```")
+        lines.append(f"*Command*\n```{escape(card.command)}```")
     if card.parameters:
         lines.append(
-            "*Parameters*\n" + "\n".join(f"• `{k}` = `{v}`" for k, v in sorted(card.parameters.items()))
+            "*Parameters*\n"
+            + "\n".join(f"• `{escape(k)}` = `{escape(v)}`" for k, v in sorted(card.parameters.items()))
         )
-    lines.append(
-        "*Rollback plan*\n"
-        + (f"`{card.rollback}`" if card.rollback else "_none given: this cannot be rolled back from Slack_")
-    )
+    if not card.rollback:
+        lines.append("*Rollback plan*\n_none given: this cannot be rolled back from Slack_")
+    elif card.rollback_runnable:
+        lines.append(f"*Rollback plan*\n`{escape(card.rollback)}`")
+    else:
+        lines.append(f"*Rollback guidance* (for people; not runnable from Slack)\n{escape(card.rollback)}")
     if card.reason:
-        lines.append(f"*Why*\n{card.reason}")
+        lines.append(f"*Why*\n{escape(card.reason)}")
     return "\n".join(lines)
 
 
@@ -129,6 +143,8 @@ def _status_line(card: ProposalCard) -> str:
             f"⏳ Waiting for approval · auto-denies <!date^{epoch}^{{time}}|at {fallback}> "
             f"({_duration(card.timeout_seconds)} after it was asked)"
         )
+    if card.dry_run and card.status == "succeeded":
+        return "🧪 Dry run finished: nothing was executed"
     template = STATUS_LINES.get(card.status, card.status)
     return template.format(
         voters=_who(card.approvals) if card.level == "hard" else "policy (no approval needed)",
@@ -144,7 +160,9 @@ def build_approval_card_blocks(card: ProposalCard) -> list[Block]:
     blocks: list[Block] = [
         SectionBlock(
             block_id=Ids.APPROVAL_CARD,
-            text=MarkdownTextObject(text=clip(f"{heading} · {card.case_ref}\n*{verb}:* {card.action}")),
+            text=MarkdownTextObject(
+                text=clip(f"{heading} · {card.case_ref}\n*{verb}:* {escape(card.action)}")
+            ),
         ),
         _facts(card),
         SectionBlock(text=MarkdownTextObject(text=clip(_details(card)))),
@@ -161,6 +179,13 @@ def build_approval_card_blocks(card: ProposalCard) -> list[Block]:
             )
         )
     blocks.append(SectionBlock(text=MarkdownTextObject(text=_status_line(card))))
+    if _asks(card):
+        blocks.append(
+            SectionBlock(
+                block_id=Ids.APPROVAL_MENTION,
+                text=MarkdownTextObject(text=f"📣 {who_may_approve(card.notify)}: your approval is needed"),
+            )
+        )
     buttons = [
         ButtonElement(
             action_id=Ids.APPROVAL_INFO_BUTTON,

@@ -10,6 +10,7 @@ REGEX_PREFIX = "re:"
 
 # Where one shell command ends and another begins. Each piece is judged on its own, so a read-only
 # prefix ("kubectl get pods; …") cannot carry a destructive tail through a lenient rule.
+_PRODUCTION_WORDS = re.compile(r"(^|[^a-z])(prod|production|prd|live)([^a-z]|$)", re.IGNORECASE)
 _SEGMENT_BREAKS = re.compile(r"&&|\|\||[;&|\n`>]|\$\(")
 
 
@@ -50,3 +51,15 @@ def matches_any(patterns: list[str], text: str) -> bool:
 def command_segments(command: str) -> list[str]:
     """The separate commands inside a command line (split at ; && || | & ` $( > and newlines)."""
     return [piece.strip() for piece in _SEGMENT_BREAKS.split(command) if piece.strip()]
+
+
+def scoped_target(target: str, environment: str | None) -> str:
+    """The target qualified by the case's environment (`production:database/orders`), for matching."""
+    if not environment or environment.lower() in target.lower():
+        return target
+    return f"{environment}:{target}"
+
+
+def is_production(target: str) -> bool:
+    """Whether a (scoped) target names production."""
+    return _PRODUCTION_WORDS.search(target) is not None

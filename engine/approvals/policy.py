@@ -19,8 +19,15 @@ from pydantic import (
     model_validator,
 )
 
+from engine.approvals.command_effects import effect_floor
 from engine.approvals.messages import describe_validation_error
-from engine.approvals.patterns import check_pattern, command_segments, matches_any
+from engine.approvals.patterns import (
+    check_pattern,
+    command_segments,
+    is_production,
+    matches_any,
+    scoped_target,
+)
 from engine.approvals.templates import CommandTemplate
 from engine.errors import ConfigurationError
 from engine.models import RiskLevel
@@ -151,6 +158,9 @@ class PolicyDecision:
     undo_seconds: int
     rule: str
     critical: bool
+    # What the command does and where, when that set a floor under the rules ("database config change
+    # on production").
+    effect: str = ""
 
     def describe(self) -> str:
         """One line for the card, e.g. "hard · 2 approvers · rule prod-databases · critical target"."""
@@ -167,6 +177,8 @@ class PolicyDecision:
         else:
             parts.append("never runs")
         parts.append(f"rule {self.rule}")
+        if self.effect:
+            parts.append(self.effect)
         if self.critical:
             parts.append("critical target")
         return " · ".join(parts)
@@ -220,22 +232,51 @@ class ApprovalPolicy(BaseModel):
         """Whether the target is on the critical list (production databases, monitoring…)."""
         return bool(target) and matches_any(self.critical_targets, target)
 
-    def decide(self, action: str, target: str, risk: RiskLevel, command: str = "") -> PolicyDecision:
-        """The level for this action on this target: the strictest of its name and each command in it."""
+    def decide(
+        self,
+        action: str,
+        target: str,
+        risk: RiskLevel,
+        command: str = "",
+        environment: str | None = None,
+    ) -> PolicyDecision:
+        """The level for this action on this target: the strictest of its name, each command in it, and
+        the floor for what the command does. A case's environment qualifies the target
+        ("production:database/orders"), so production and critical-target rules see it."""
+        scoped = scoped_target(target, environment)
         candidates: list[PolicyDecision] = []
-        named = self._first_rule(action, target, risk)
+        # With a command, the command is judged, not the words of a title ("Restore the upstream").
+        named = self._first_rule(action, scoped, risk) if action and not command.strip() else None
+        if action and command.strip() and action in self.commands:
+            named = self._first_rule(action, scoped, risk)
         if named is not None:
             candidates.append(named)
         # Every command in the text counts; one that no rule knows falls back to the risk default.
         for segment in command_segments(command):
-            candidates.append(self._first_rule(segment, target, risk) or self._default(risk))
+            candidates.append(self._first_rule(segment, scoped, risk) or self._default(risk))
         if not candidates:
             candidates.append(self._default(risk))
+        critical = self.is_critical(scoped) or self.is_critical(target)
+        floor = effect_floor(command, production=critical or is_production(scoped))
+        if floor is not None:
+            candidates.append(self._floor_decision(ApprovalLevel(floor[0]), floor[1], risk))
         decision = max(candidates, key=lambda d: (_STRICTNESS[d.level], d.quorum.needed))
-        critical = self.is_critical(target)
         if critical and decision.level is ApprovalLevel.SOFT:
             return replace(decision, level=ApprovalLevel.HARD, critical=True)
         return replace(decision, critical=critical)
+
+    def _floor_decision(self, level: ApprovalLevel, why: str, risk: RiskLevel) -> PolicyDecision:
+        default = self.risk_defaults[risk]
+        return PolicyDecision(
+            level=level,
+            quorum=Quorum.REQUIRE_ONE,
+            approvers=(),
+            timeout_seconds=default.timeout_seconds,
+            undo_seconds=default.undo_seconds,
+            rule="command-effect",
+            critical=False,
+            effect=why,
+        )
 
     def _first_rule(self, subject: str, target: str, risk: RiskLevel) -> PolicyDecision | None:
         for rule in self.rules:

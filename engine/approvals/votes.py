@@ -19,6 +19,7 @@ class ProposalStatus(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     UNDONE = "undone"
+    WITHDRAWN = "withdrawn"
 
 
 class VoteKind(StrEnum):
@@ -58,6 +59,7 @@ _CLOSED = {
     ProposalStatus.SUCCEEDED: "This action has already run, so votes are closed.",
     ProposalStatus.FAILED: "This action has already run (it failed), so votes are closed.",
     ProposalStatus.UNDONE: "This action has already run and been rolled back, so votes are closed.",
+    ProposalStatus.WITHDRAWN: "This request was withdrawn when its case was resolved, so votes are closed.",
 }
 
 

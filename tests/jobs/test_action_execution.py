@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -16,6 +15,7 @@ from jobs.action_runtime import ActionRuntime
 from tests.fakes.automation_receiver import AutomationReceiver
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.action_helpers import blocks_of, click, ephemerals_to, open_case, say
+from tests.jobs.test_action_forms import every_parameter, opened_view, submit
 
 
 def approve(web: TestClient, rt: ActionRuntime, proposal_id: int, *users: str) -> None:
@@ -175,14 +175,18 @@ def test_run_button_proposes_the_recommended_action_from_the_stored_diagnosis(
     assert buttons and buttons[0]["value"] == f"1:{action.key}"
 
     click(web, "fm_action_run", buttons[0]["value"], "W2", case.progress_ts)
+    first = opened_view(slack)
     click(web, "fm_action_run", buttons[0]["value"], "W3", case.progress_ts)  # someone else, same action
+    second = opened_view(slack)
     click(web, "fm_action_run", "1:0000deadbeef", "W4", case.progress_ts)  # not in the diagnosis
+    assert submit(web, first, {"fm_run_params": every_parameter(first)}, view_id="V1") == {}
+    assert submit(web, second, {"fm_run_params": every_parameter(second)}, view_id="V2") == {}
     run_jobs()
 
     proposal = action_runtime.repo.get(1)
     assert proposal is not None and proposal.action == action.title and proposal.risk == action.risk.value
-    assert proposal.requester == "W2" and proposal.command == action.command
+    assert proposal.requester == "W7" and "<" not in proposal.command
     assert action_runtime.repo.get(2) is None
     assert any("no longer in the latest diagnosis" in t for t in ephemerals_to(slack, "W4"))
-    assert any("already requested" in t for t in ephemerals_to(slack, "W3"))
-    assert json.loads(proposal.parameters_json) == {}
+    assert any("already requested" in t for t in ephemerals_to(slack, "W7"))
+    assert "<" not in proposal.target

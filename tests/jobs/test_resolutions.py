@@ -72,6 +72,7 @@ def test_resolve_in_thread_resolves_case_and_pagerduty_despite_one_failure(
 def test_pagerduty_outage_reschedules_the_sync_instead_of_losing_it(
     web: TestClient,
     services: Services,
+    slack: FakeSlackApi,
     pagerduty: FakePagerDutyApi,
     job_context: JobContext,
     run_jobs: Callable[[], None],
@@ -85,6 +86,8 @@ def test_pagerduty_outage_reschedules_the_sync_instead_of_losing_it(
     scheduled = ScheduledJobRegistry(queue=services.queue.queue("default")).get_job_ids()  # type: ignore[no-untyped-call]
     assert scheduled == ["sync_pagerduty_resolution-1-1"]
     assert "PGR0VU2" not in pagerduty.incidents
+    said = [str(m["text"]) for m in slack.thread(channel, root_ts)]
+    assert sum("Could not update the PagerDuty incident" in t for t in said) == 1
 
     pagerduty.fail_next(0)
     # What the worker's scheduler does when the retry is due.

@@ -6,7 +6,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.blocks.action_results import ActionOutcome, build_action_outcome_blocks
-from bot.blocks.approvals import ProposalCard, build_approval_card_blocks, build_approval_info_modal
+from bot.blocks.approvals import (
+    ProposalCard,
+    approval_card_text,
+    build_approval_card_blocks,
+    build_approval_info_modal,
+)
 from bot.blocks.propose import build_propose_modal
 from tests.bot.blocks.test_case_blocks import as_json
 from tests.snapshots import assert_matches_snapshot
@@ -22,6 +27,7 @@ CARD = ProposalCard(
     command="kubectl rollout restart deploy/checkout",
     risk="high",
     rollback="kubectl rollout undo deploy/checkout",
+    rollback_runnable=True,
     reason="OOM loop after v42",
     requester="W1",
     policy="hard · 2 approvers · rule two-person-restart",
@@ -60,7 +66,9 @@ def test_decided_cards_lose_their_vote_buttons_and_say_what_happened() -> None:
     )
     expired = str(as_json(build_approval_card_blocks(CARD.model_copy(update={"status": "expired"}))))
     done = as_json(
-        build_approval_card_blocks(CARD.model_copy(update={"status": "succeeded", "approvals": ["W2", "W3"]}))
+        build_approval_card_blocks(
+            CARD.model_copy(update={"status": "succeeded", "approvals": ["W2", "W3"], "dry_run": False})
+        )
     )
 
     assert "Denied by <@W4>" in denied and "fm_approval_approve" not in denied
@@ -99,3 +107,23 @@ def test_more_info_and_propose_modals() -> None:
     assert "memory limit too low" in str(info) and "OOMKilled 14 times" in str(info)
     assert_matches_snapshot(SNAPSHOTS, "approval_info_modal", info)
     assert_matches_snapshot(SNAPSHOTS, "propose_modal", propose)
+
+
+def test_a_pending_card_mentions_who_may_approve_and_prose_rollback_is_guidance() -> None:
+    card = CARD.model_copy(
+        update={"notify": ["S0ONCALL"], "rollback": "n/a (clients <reconnect>)", "rollback_runnable": False}
+    )
+
+    text = str(as_json(build_approval_card_blocks(card)))
+
+    assert "<!subteam^S0ONCALL>: your approval is needed" in text
+    assert (
+        "*Rollback guidance* (for people; not runnable from Slack)\\nn/a (clients &lt;reconnect&gt;)" in text
+    )
+    assert "approval needed from <!subteam^S0ONCALL>" in approval_card_text(card)
+
+
+def test_a_finished_dry_run_card_says_nothing_was_executed() -> None:
+    text = str(as_json(build_approval_card_blocks(CARD.model_copy(update={"status": "succeeded"}))))
+
+    assert "Dry run finished: nothing was executed" in text and "Done" not in text

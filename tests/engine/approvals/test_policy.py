@@ -154,10 +154,14 @@ def test_a_matching_command_is_not_overruled_by_an_unmatched_action_title() -> N
     assert decision.level is ApprovalLevel.NONE
 
 
-def test_the_strictest_of_name_and_commands_wins() -> None:
-    decision = policy(rules=RULES).decide("Failover orders", "orders", RiskLevel.LOW, "kubectl get pods")
+def test_a_title_is_judged_only_when_there_is_no_command() -> None:
+    p = policy(rules=RULES)
 
-    assert (decision.level, decision.rule) == (ApprovalLevel.HARD, "db-failover")
+    with_command = p.decide("Failover orders", "orders", RiskLevel.LOW, "kubectl get pods")
+    title_only = p.decide("Failover orders", "orders", RiskLevel.LOW)
+
+    assert (with_command.level, with_command.rule) == (ApprovalLevel.NONE, "read-only")
+    assert (title_only.level, title_only.rule) == (ApprovalLevel.HARD, "db-failover")
 
 
 def test_command_segments_split_at_shell_separators() -> None:

@@ -1,0 +1,117 @@
+"""Run… on a recommended action: open the pre-filled modal at once (its trigger_id lives 3 s), and turn
+the submitted form into a proposal, refusing any `<placeholder>` left unfilled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.blocks.run_action import RunActionMetadata, build_run_action_modal
+from bot.ids import Ids
+from engine.case_facts import fill_values, unfilled_placeholders
+from handlers.approval_payloads import parse_parameter_lines
+from jobs.action_forms import RunActionForms, RunActionSubmission
+
+
+class RunClick(BaseModel):
+    """A Run… click: which case's which recommended action, and where."""
+
+    user_id: str
+    channel_id: str
+    trigger_id: str
+    case_id: int
+    key: str
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> RunClick | None:
+        """None when the button's value is not `case_id:key`."""
+        action = body["actions"][0]
+        container = body.get("container") or {}
+        case_id, _, key = str(action.get("value", "")).partition(":")
+        if not case_id.isdigit() or not key:
+            return None
+        return cls(
+            user_id=body["user"]["id"],
+            channel_id=(body.get("channel") or {}).get("id") or container.get("channel_id") or "",
+            trigger_id=body["trigger_id"],
+            case_id=int(case_id),
+            key=key,
+        )
+
+
+def _value(values: dict[str, Any], block: Ids, action: Ids) -> str:
+    return str((values.get(block.value, {}).get(action.value, {}) or {}).get("value") or "").strip()
+
+
+def handle_run_click(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """Open the Run… modal with the command, target and parameters filled in from the case."""
+    ack()
+    forms: RunActionForms = context["run_action_forms"]
+    click = RunClick.from_body(body)
+    form = (
+        forms.form(click.case_id, click.key, click.channel_id) if click else "That Run… button is not valid."
+    )
+    if isinstance(form, str):
+        channel = (body.get("channel") or {}).get("id")
+        if channel:
+            client.chat_postEphemeral(channel=channel, user=body["user"]["id"], text=form)
+        return
+    assert click is not None
+    client.views_open(trigger_id=click.trigger_id, view=build_run_action_modal(form))
+
+
+def handle_run_submission(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """Propose what the form says; a field error for anything still a `<placeholder>`."""
+    forms: RunActionForms = context["run_action_forms"]
+    view = body["view"]
+    values = view.get("state", {}).get("values", {})
+    try:
+        metadata = RunActionMetadata.model_validate_json(view.get("private_metadata") or "{}")
+    except ValidationError:
+        ack(response_action="errors", errors={Ids.RUN_TARGET_BLOCK.value: "This form is out of date."})
+        return
+    parameters = parse_parameter_lines(_value(values, Ids.RUN_PARAMS_BLOCK, Ids.RUN_PARAMS_INPUT))
+    errors: dict[str, str] = {}
+    if isinstance(parameters, str):
+        errors[Ids.RUN_PARAMS_BLOCK.value] = parameters
+        parameters = {}
+    command = fill_values(_value(values, Ids.RUN_COMMAND_BLOCK, Ids.RUN_COMMAND_INPUT), parameters)
+    target = fill_values(_value(values, Ids.RUN_TARGET_BLOCK, Ids.RUN_TARGET_INPUT), parameters)
+    for block, text in ((Ids.RUN_COMMAND_BLOCK, command), (Ids.RUN_TARGET_BLOCK, target)):
+        left = unfilled_placeholders(text)
+        if left:
+            errors[block.value] = f"Fill in {', '.join(left)} (here, or as name=value under Parameters)."
+    if not target and Ids.RUN_TARGET_BLOCK.value not in errors:
+        errors[Ids.RUN_TARGET_BLOCK.value] = "A target is needed."
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    forms.submit(
+        RunActionSubmission(
+            case_id=metadata.case_id,
+            key=metadata.key,
+            channel_id=metadata.channel_id,
+            user_id=body["user"]["id"],
+            command=command,
+            target=target,
+            parameters={k: v for k, v in parameters.items() if v},
+            reason=_value(values, Ids.RUN_REASON_BLOCK, Ids.RUN_REASON_INPUT),
+            delivery=f"view-{view['id']}",
+        )
+    )
+
+
+def register(app: App, forms: RunActionForms) -> None:
+    """Attach the Run… button and its modal's submission; the forms facade reaches them through context."""
+
+    @app.middleware
+    def provide_run_action_forms(context: BoltContext, next: Any) -> None:
+        context["run_action_forms"] = forms
+        next()
+
+    app.action(Ids.ACTION_RUN_BUTTON.value)(handle_run_click)
+    app.view(Ids.RUN_ACTION_MODAL.value)(handle_run_submission)
