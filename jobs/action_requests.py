@@ -9,7 +9,10 @@ import re
 from redis.exceptions import RedisError
 
 from bot.blocks.approvals import ProposalCard
+from engine.actions.credentials import credential_refusal
+from engine.errors import InvalidInputError
 from engine.models import Diagnosis
+from engine.redaction import redact
 from jobs.action_cards import card_of
 from jobs.queue import JobQueue
 from storage.actions import ActionRepository
@@ -74,14 +77,17 @@ class ActionRequests:
         reason: str,
         delivery: str,
     ) -> bool:
-        """An engineer's own action."""
+        """An engineer's own action; refused before anything is stored when a parameter is a credential."""
+        refusal = credential_refusal(parameters)
+        if refusal is not None:
+            raise InvalidInputError(refusal)
         args: list[str | int] = [
             case_id,
             user_id,
-            action,
-            target,
+            redact(action),
+            redact(target),
             json.dumps(parameters),
-            reason,
+            redact(reason),
             _safe(delivery),
         ]
         return self._submit(PendingJob(f"propose_action:{_safe(delivery)}", "propose_action", args))

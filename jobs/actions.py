@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from bot.blocks.approvals import approval_card_text, build_approval_card_blocks
+from engine.actions.credentials import credential_refusal
 from engine.approvals.policy import ApprovalLevel
 from engine.approvals.votes import ProposalStatus
 from engine.models import Diagnosis, RecommendedAction, RiskLevel
@@ -267,6 +268,10 @@ def propose_action(
     if case is None:
         return {"status": "missing", "case_id": case_id}
     parameters = {str(k): str(v) for k, v in json.loads(parameters_json or "{}").items()}
+    refusal = credential_refusal(parameters)
+    if refusal is not None:  # intake refuses these too; an older outbox entry may still carry one
+        say_privately(ctx, case.channel_id, user_id, refusal, case.root_ts)
+        return {"status": "refused", "case": case.ref}
     # `rollback=…` is the proposer's rollback plan, not a parameter of the action.
     rollback_plan = parameters.pop("rollback", "")
     template = rt.policy.commands.get(action)

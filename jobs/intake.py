@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from engine.errors import StorageUnavailableError
 from engine.models import CaseStatus, Severity
+from engine.redaction import redact, redact_found
 from engine.triage import guess_severity, title_from_text
 from jobs.queue import JobQueue
 from storage.cases import CaseRepository, NewCase
@@ -33,18 +34,24 @@ class NewCaseRequest(BaseModel):
     severity: Severity | None = None
 
     def to_new_case(self) -> NewCase:
-        """Fill in what the reporter left out: a title and a first severity guess."""
+        """Fill in what the reporter left out (a title, a first severity guess), with secrets masked."""
+        description = redact(self.text)
         return NewCase(
             dedupe_key=self.dedupe_key,
             source=self.source,
             channel_id=self.channel_id,
-            title=self.title or title_from_text(self.text),
-            description=self.text,
+            title=redact(self.title) if self.title else title_from_text(description),
+            description=description,
             reporter_id=self.reporter_id,
             severity=(self.severity or guess_severity(self.text)).value,
             status=CaseStatus.INVESTIGATING.value,
-            service=self.service,
+            service=redact(self.service) if self.service else None,
         )
+
+    @property
+    def carries_secrets(self) -> bool:
+        """Whether intake will mask something the reporter sent (they are told so, once)."""
+        return any(redact_found(text).masked for text in (self.text, self.title or "", self.service or ""))
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ class IntakeResult:
     case_ref: str
     created: bool
     queued: bool
+    masked: bool = False
 
 
 class Intake:
@@ -72,7 +80,7 @@ class Intake:
             ) from error
         queued = self._enqueue(job) if created else True
         log.info("case opened", extra={"case": case.ref, "case_created": created, "queued": queued})
-        return IntakeResult(case.id, case.ref, created, queued)
+        return IntakeResult(case.id, case.ref, created, queued, request.carries_secrets)
 
     def find_case_for_thread(self, channel_id: str, thread_ts: str) -> int | None:
         """The case id whose thread this is, if any."""
@@ -80,10 +88,10 @@ class Intake:
         return case.id if case else None
 
     def record_reply(self, case_id: int, author_id: str, text: str, slack_ts: str) -> bool:
-        """Store a thread message once and schedule an answer; False for a redelivery."""
+        """Store a thread message once (secrets masked) and schedule an answer; False for a redelivery."""
         try:
             _message, job, created = self.cases.add_message(
-                case_id, author_id, text, slack_ts, "answer_in_thread"
+                case_id, author_id, redact(text), slack_ts, "answer_in_thread"
             )
         except SQLAlchemyError as error:
             raise StorageUnavailableError(
