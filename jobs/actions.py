@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from bot.blocks.approvals import approval_card_text, build_approval_card_blocks
+from bot.blocks.mrkdwn import escape
 from engine.actions.credentials import credential_refusal
 from engine.approvals.policy import ApprovalLevel
 from engine.approvals.votes import ProposalStatus
@@ -142,8 +143,8 @@ def propose(
             ctx,
             case.channel_id,
             requester,
-            f"“{new.action}” on {new.target} is already requested (request #{live[0].id} in this "
-            "thread); vote on that card instead.",
+            f"“{escape(new.action)}” on {escape(new.target)} is already requested "
+            f"(request #{live[0].id} in this thread); vote on that card instead.",
             case.root_ts,
         )
         return {"status": "already open", "proposal_id": live[0].id}

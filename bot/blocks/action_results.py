@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.approvals import clip
+from bot.blocks.mrkdwn import escape
 from bot.ids import Ids
 
 
@@ -41,7 +42,7 @@ class ActionOutcome(BaseModel):
 def action_outcome_text(outcome: ActionOutcome) -> str:
     """Notification fallback for a result message."""
     state = "✅" if outcome.ok else "❌"
-    return f"{state} {outcome.action} on {outcome.target}: {outcome.summary}"[:300]
+    return escape(f"{state} {outcome.action} on {outcome.target}: {outcome.summary}"[:300])
 
 
 def build_action_outcome_blocks(outcome: ActionOutcome, now: datetime | None = None) -> list[Block]:
@@ -50,12 +51,14 @@ def build_action_outcome_blocks(outcome: ActionOutcome, now: datetime | None = N
     verb = "Rollback of" if outcome.purpose == "rollback" else "Ran"
     mode = " (dry run)" if outcome.dry_run else ""
     text = (
-        f"{state} *{verb} {outcome.action}* on `{outcome.target}` via {outcome.executor}{mode}\n"
-        f"{outcome.summary}"
+        f"{state} *{verb} {escape(outcome.action)}* on `{escape(outcome.target)}` "
+        f"via {escape(outcome.executor)}{mode}\n{escape(outcome.summary)}"
     )
     blocks: list[Block] = [SectionBlock(block_id=Ids.ACTION_RESULT, text=MarkdownTextObject(text=clip(text)))]
     if outcome.output:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(f"```{outcome.output[:2000]}```"))))
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=clip(f"```{escape(outcome.output[:2000])}```")))
+        )
     if outcome.verified:
         blocks.append(
             ContextBlock(

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.diagnosis import RISK_EMOJI
+from bot.blocks.mrkdwn import escape
 from bot.ids import Ids
 
 MAX_TEXT = 2900
@@ -76,16 +77,16 @@ def _duration(seconds: int) -> str:
 def approval_card_text(card: ProposalCard) -> str:
     """Notification fallback for the card."""
     verb = "Roll back" if card.purpose == "rollback" else "Run"
-    return f"{card.case_ref}: {verb} “{card.action}” on {card.target} ({card.status})"
+    return f"{card.case_ref}: {verb} “{escape(card.action)}” on {escape(card.target)} ({card.status})"
 
 
 def _facts(card: ProposalCard) -> SectionBlock:
     emoji = RISK_EMOJI.get(card.risk, "•")
     fields = [
-        MarkdownTextObject(text=f"*Target*\n`{card.target}`"),
+        MarkdownTextObject(text=f"*Target*\n`{escape(card.target)}`"),
         MarkdownTextObject(text=f"*Risk*\n{emoji} {card.risk}"),
         MarkdownTextObject(text=f"*Requested by*\n<@{card.requester}>"),
-        MarkdownTextObject(text=f"*Policy*\n{card.policy}"),
+        MarkdownTextObject(text=f"*Policy*\n{escape(card.policy)}"),
     ]
     if card.level == "hard":
         fields.append(
@@ -105,17 +106,22 @@ def _who_may(approvers: list[str]) -> str:
 def _details(card: ProposalCard) -> str:
     lines = []
     if card.command:
-        lines.append(f"*Command*\n```{card.command}```")
+        lines.append(f"*Command*\n```{escape(card.command)}```")
     if card.parameters:
         lines.append(
-            "*Parameters*\n" + "\n".join(f"• `{k}` = `{v}`" for k, v in sorted(card.parameters.items()))
+            "*Parameters*\n"
+            + "\n".join(f"• `{escape(k)}` = `{escape(v)}`" for k, v in sorted(card.parameters.items()))
         )
     lines.append(
         "*Rollback plan*\n"
-        + (f"`{card.rollback}`" if card.rollback else "_none given: this cannot be rolled back from Slack_")
+        + (
+            f"`{escape(card.rollback)}`"
+            if card.rollback
+            else "_none given: this cannot be rolled back from Slack_"
+        )
     )
     if card.reason:
-        lines.append(f"*Why*\n{card.reason}")
+        lines.append(f"*Why*\n{escape(card.reason)}")
     return "\n".join(lines)
 
 
@@ -132,7 +138,7 @@ def _status_line(card: ProposalCard) -> str:
     template = STATUS_LINES.get(card.status, card.status)
     return template.format(
         voters=_who(card.approvals) if card.level == "hard" else "policy (no approval needed)",
-        decided_by=card.decided_by or "someone",
+        decided_by=escape(card.decided_by or "someone"),
         timeout=_duration(card.timeout_seconds),
     )
 
@@ -144,7 +150,9 @@ def build_approval_card_blocks(card: ProposalCard) -> list[Block]:
     blocks: list[Block] = [
         SectionBlock(
             block_id=Ids.APPROVAL_CARD,
-            text=MarkdownTextObject(text=clip(f"{heading} · {card.case_ref}\n*{verb}:* {card.action}")),
+            text=MarkdownTextObject(
+                text=clip(f"{heading} · {card.case_ref}\n*{verb}:* {escape(card.action)}")
+            ),
         ),
         _facts(card),
         SectionBlock(text=MarkdownTextObject(text=clip(_details(card)))),
@@ -194,29 +202,38 @@ def build_approval_card_blocks(card: ProposalCard) -> list[Block]:
     return blocks
 
 
-def build_approval_info_modal(card: ProposalCard, hypotheses: list[str], evidence: list[str]) -> View:
-    """The evidence behind a proposal, so nobody approves blindly."""
+def build_approval_info_modal(
+    card: ProposalCard,
+    hypotheses: list[str],
+    evidence: list[str],
+    thread: list[tuple[str, str]] | None = None,
+) -> View:
+    """The evidence behind a proposal, so nobody approves blindly; `thread` is (author id, text) pairs."""
+    lines = [f"• {escape(e)}" for e in evidence]
+    lines += [f"• <@{author}>: {escape(text)}" for author, text in thread or []]
     blocks: list[Block] = [
         SectionBlock(
-            text=MarkdownTextObject(text=clip(f"*{card.action}* on `{card.target}` · {card.case_ref}"))
+            text=MarkdownTextObject(
+                text=clip(f"*{escape(card.action)}* on `{escape(card.target)}` · {card.case_ref}")
+            )
         ),
         SectionBlock(text=MarkdownTextObject(text=clip(_details(card)))),
         SectionBlock(
             text=MarkdownTextObject(
                 text=clip(
                     "*What the diagnosis believes*\n"
-                    + ("\n".join(f"• {h}" for h in hypotheses) or "_no diagnosis yet_")
+                    + ("\n".join(f"• {escape(h)}" for h in hypotheses) or "_no diagnosis yet_")
                 )
             )
         ),
         SectionBlock(
             text=MarkdownTextObject(
-                text=clip(
-                    "*Evidence*\n" + ("\n".join(f"• {e}" for e in evidence) or "_no evidence recorded_")
-                )
+                text=clip("*Evidence*\n" + ("\n".join(lines) or "_no evidence recorded_"))
             )
         ),
-        ContextBlock(elements=[MarkdownTextObject(text=f"Policy: {card.policy} · status: {card.status}")]),
+        ContextBlock(
+            elements=[MarkdownTextObject(text=f"Policy: {escape(card.policy)} · status: {card.status}")]
+        ),
     ]
     return View(
         type="modal",
