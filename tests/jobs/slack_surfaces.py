@@ -13,9 +13,11 @@ from sqlalchemy import Engine, inspect, text
 from tests.fakes.slack_api import FakeSlackApi
 
 
-def slack_texts(slack: FakeSlackApi) -> list[str]:
+def slack_texts(slack: FakeSlackApi, with_files: bool = True) -> list[str]:
     """Each recorded Web API call's parameters as JSON, plus the text of every uploaded file."""
     texts = [json.dumps(call.params, ensure_ascii=False) for call in slack.calls]
+    if not with_files:
+        return texts
     file_ids = {
         f["id"] for call in slack.calls_to("files.completeUploadExternal") for f in _files(call.params)
     }
