@@ -11,6 +11,7 @@ from bot.services import Services
 from jobs.action_runtime import ActionRuntime
 from tests.engine.test_redaction_corpus import Sample, leaks, secret_samples
 from tests.fakes.incident_webhooks import am_group, post_alertmanager
+from tests.fakes.signing import event_body, signed_headers
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.slack_surfaces import database_texts, redis_texts, slack_texts
 from tests.jobs.test_audit_trail import command, say_in_thread
@@ -100,3 +101,28 @@ def test_secrets_from_every_input_are_masked_everywhere(
     # The markers themselves are kept, so a reader knows something was there.
     assert "[REDACTED:aws_access_key]" in tables["cases"] and "[REDACTED:" in tables["case_messages"]
     assert "[REDACTED:" in tables["audit_log"] and "[REDACTED:" in tables["incident_events"]
+
+
+def test_a_mention_that_opens_a_case_tells_its_reporter_once_that_secrets_were_masked(
+    web: TestClient, services: Services, slack: FakeSlackApi, run_jobs: Callable[[], None]
+) -> None:
+    body = event_body(
+        {
+            "type": "app_mention",
+            "channel": "C111",
+            "user": "W333",
+            "text": f"<@U0FMBOT> checkout 500s, {SAMPLES[4].text}",
+            "ts": "1800000001.000100",
+        },
+        "EvMention1",
+    )
+    headers = signed_headers(body, content_type="application/json")
+    assert web.post("/slack/events", content=body, headers=headers).status_code == 200
+    run_jobs()
+    run_jobs()  # a second pass over an already-diagnosed case says nothing again
+
+    notices = [c.params for c in slack.calls_to("chat.postEphemeral") if "masked" in c.params.get("text", "")]
+    assert [(n["user"], n["channel"]) for n in notices] == [("W333", "C111")]
+    case = services.cases.get(1)
+    assert case is not None and "[REDACTED:slack_token]" in case.description
+    assert leaked(SAMPLES, slack_texts(slack)) == []
