@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from engine.errors import StorageUnavailableError
 from engine.models import CaseStatus, Severity
-from engine.redaction import redact, redact_found
+from engine.redaction import redact
 from engine.triage import guess_severity, title_from_text
 from jobs.queue import JobQueue
 from storage.cases import CaseRepository, NewCase
@@ -45,13 +45,8 @@ class NewCaseRequest(BaseModel):
             reporter_id=self.reporter_id,
             severity=(self.severity or guess_severity(self.text)).value,
             status=CaseStatus.INVESTIGATING.value,
-            service=redact(self.service) if self.service else None,
+            service=redact(self.service) if self.service else self.service,
         )
-
-    @property
-    def carries_secrets(self) -> bool:
-        """Whether intake will mask something the reporter sent (they are told so, once)."""
-        return any(redact_found(text).masked for text in (self.text, self.title or "", self.service or ""))
 
 
 @dataclass(frozen=True)
@@ -73,14 +68,18 @@ class Intake:
     def open_case(self, request: NewCaseRequest) -> IntakeResult:
         """Store a new case (once per dedupe key) and schedule its diagnosis."""
         try:
-            case, job, created = self.cases.open_case(request.to_new_case(), "diagnose_case")
+            new = request.to_new_case()
+            case, job, created = self.cases.open_case(new, "diagnose_case")
         except SQLAlchemyError as error:
             raise StorageUnavailableError(
                 "I couldn't save this case: the database is unavailable."
             ) from error
         queued = self._enqueue(job) if created else True
         log.info("case opened", extra={"case": case.ref, "case_created": created, "queued": queued})
-        return IntakeResult(case.id, case.ref, created, queued, request.carries_secrets)
+        # Redaction only ever changes text by masking something: the reporter is told so, once.
+        masked = new.description != request.text or new.service != request.service
+        masked = masked or (request.title is not None and new.title != request.title)
+        return IntakeResult(case.id, case.ref, created, queued, masked)
 
     def find_case_for_thread(self, channel_id: str, thread_ts: str) -> int | None:
         """The case id whose thread this is, if any."""
