@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.blocks.mrkdwn import escape
-from engine.redaction import redact
+from engine.redaction import redact, redact_value
 from storage.audit import AuditRecord, canonical_json
 
 MAX_TEXT = 300
@@ -22,7 +22,8 @@ def to_jsonl(records: list[AuditRecord]) -> str:
                 "case_id": r.case_id,
                 "kind": r.kind,
                 "actor": r.actor,
-                "data": r.data,
+                # Redacted when written; redacting again only matters for entries older than that.
+                "data": redact_value(r.data),
                 "hash": r.hash,
             }
         )

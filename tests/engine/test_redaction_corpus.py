@@ -75,3 +75,10 @@ def test_a_private_key_across_lines_is_masked_whole() -> None:
     pem = next(s for s in secret_samples() if "OPENSSH" in s.secret)
     redacted = redact(pem.text)
     assert "BEGIN" not in redacted and "END OPENSSH" not in redacted and "b3BlbnNzaC1r" not in redacted
+
+
+def test_redacting_twice_changes_nothing_more() -> None:
+    # Exports re-redact stored text: a second pass must leave markers and ordinary text alone.
+    for text in [s.text for s in secret_samples()] + ordinary_lines():
+        once = redact(text)
+        assert redact(once) == once
