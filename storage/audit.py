@@ -157,8 +157,9 @@ class AuditLog:
     ) -> AuditVerification:
         """Walk the whole chain, then check it against the head, `expect_head` and the audited tables.
 
-        `expect_head` is a head hash (or a prefix of one, at least 16 characters) kept outside the
-        database; rows younger than `settle` are skipped by the cross-check (their job may be running).
+        `expect_head` is a head hash (or a 16+ character prefix) kept outside the database: the chain
+        must still contain that entry, so nothing up to it was cut or rewritten (later appends are fine).
+        Rows younger than `settle` are skipped by the cross-check (their job may still be running).
         """
         settled_before = datetime.now(UTC) - settle
         with self._sessions() as session:
@@ -166,6 +167,7 @@ class AuditLog:
             # chain we saw must end between the two heads to be whole.
             before = _read_head(session)
             expected_seq, prev_hash, entries = GENESIS_SEQ, GENESIS_HASH, 0
+            kept_head_found = expect_head is None
             for row in _stream(session):
                 problem = _check_start(row) if expected_seq == GENESIS_SEQ else None
                 if problem is None and expected_seq == GENESIS_SEQ:
@@ -174,10 +176,15 @@ class AuditLog:
                 if problem is not None:
                     return AuditVerification(False, entries, problem[0], problem[1], prev_hash)
                 entries += row.seq != GENESIS_SEQ
+                kept_head_found = kept_head_found or row.hash.startswith(str(expect_head).lower())
                 expected_seq, prev_hash = row.seq + 1, row.hash
             last_seq = max(expected_seq - 1, 0)
             problem = _check_end(last_seq, prev_hash, before, _read_head(session))
-            problem = problem or _check_expected_head(last_seq, prev_hash, expect_head)
+            if problem is None and not kept_head_found:
+                problem = (
+                    last_seq,
+                    f"the kept head {str(expect_head)[:16]} is not in the chain (log rewritten or cut)",
+                )
             problem = problem or _check_coverage(session, last_seq, settled_before)
             if problem is not None:
                 return AuditVerification(False, entries, problem[0], problem[1], prev_hash)
@@ -212,12 +219,6 @@ def _check_start(row: AuditRow) -> tuple[int, str] | None:
     if row.seq == 1 and row.prev_hash == GENESIS_HASH:
         return None
     return GENESIS_SEQ, f"genesis entry missing: the log starts at seq {row.seq} (entries deleted)"
-
-
-def _check_expected_head(last_seq: int, last_hash: str, expected: str | None) -> tuple[int, str] | None:
-    if expected is None or last_hash.startswith(expected.lower()):
-        return None
-    return last_seq, f"head {last_hash[:16]} is not the expected head {expected[:16]} (log rewritten or cut)"
 
 
 def _check_coverage(session: Session, last_seq: int, settled_before: datetime) -> tuple[int, str] | None:

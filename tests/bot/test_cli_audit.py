@@ -134,7 +134,7 @@ def test_truncating_the_newest_entries_and_their_head_is_detected(
     code, out = _verify(capsys)
     assert code == 1 and "1 proposal(s) (ids 1); 1 vote(s)" in out
     code, out = _verify(capsys, "--expect-head", history)
-    assert code == 1 and f"is not the expected head {history[:16]}" in out
+    assert code == 1 and f"the kept head {history[:16]} is not in the chain" in out
 
 
 def test_deleting_a_middle_row_or_the_genesis_is_detected(
@@ -159,15 +159,26 @@ def test_editing_a_row_is_detected(
     assert _verify(capsys) == (1, "audit log TAMPERED at seq 5: hash mismatch (row edited)")
 
 
-def test_a_head_kept_elsewhere_exposes_a_rewritten_log(
+def test_a_head_kept_elsewhere_exposes_a_rewritten_log_and_accepts_later_appends(
     database_url: str, history: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    other = "f" * 64
-    code, out = _verify(capsys, "--expect-head", other)
+    engine = make_engine(database_url)
+    AuditLog(make_session_factory(engine)).append("message", case_id=1, actor="U3", data={"n": 1})
+    engine.dispose()
+    assert _verify(capsys, "--expect-head", history[:16])[0] == 0  # the kept head is still in the chain
+
+    # Rewritten from seq 3 on with freshly computed hashes: every link checks out, the kept head is gone.
+    _tamper(database_url, "DELETE FROM audit_log WHERE seq >= 3", "DELETE FROM audit_head")
+    rewritten = make_engine(database_url)
+    log = AuditLog(make_session_factory(rewritten))
+    for kind in ("case_opened", "diagnosis", "action_proposed", "action_vote", "message"):
+        log.append(kind, case_id=2, actor="U1", data={"forged": True})
+    rewritten.dispose()
+    code, out = _verify(capsys, "--settle-seconds", "3600", "--expect-head", history)
     assert code == 1
-    assert out == (
-        f"audit log TAMPERED at seq 6: head {history[:16]} is not the expected head {other[:16]} "
-        "(log rewritten or cut)"
+    kept = history[:16]
+    assert (
+        out == f"audit log TAMPERED at seq 7: the kept head {kept} is not in the chain (log rewritten or cut)"
     )
     with pytest.raises(SystemExit):
         main(["audit", "verify", "--expect-head", "not-a-hash"])
