@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 from bot.services import Services
 from jobs.action_runtime import ActionRuntime
 from tests.engine.test_redaction_corpus import Sample, leaks, secret_samples
-from tests.fakes.incident_webhooks import am_group, post_alertmanager
+from tests.fakes.incident_webhooks import am_group, pd_event, post_alertmanager, post_pagerduty
 from tests.fakes.signing import event_body, signed_headers
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.slack_surfaces import database_texts, redis_texts, slack_texts
@@ -86,13 +86,22 @@ def test_secrets_from_every_input_are_masked_everywhere(
     run_jobs()
     assert services.cases.get(2) is not None
 
+    # 6. a PagerDuty incident whose title carries a secret, then a note carrying every one
+    triggered = pd_event("incident.triggered", "EvS1", "2025-03-14T14:00:00Z", title=SAMPLES[5].text)
+    noted = pd_event("incident.annotated", "EvS2", "2025-03-14T14:01:00Z", content=PASTE)
+    for body in (triggered, noted):
+        assert post_pagerduty(web, body).status_code in (200, 202)
+    run_jobs()
+    assert services.cases.get(3) is not None
+
     assert len(leaked(SAMPLES, [PASTE])) == len({s.kind for s in SAMPLES}), "the leak check finds raw secrets"
     outputs = slack_texts(slack)
     tables = database_texts(services.db)
     stored = redis_texts(services.redis)
     print(
-        f"\nsecrets through slash, thread, proposal, resolve, Alertmanager: {len(SAMPLES)} samples; "
-        f"{len(outputs)} Slack calls/files, {len(tables)} tables, {len(stored)} Redis values checked"
+        "\nsecrets via slash, thread, proposal, resolve, export, Alertmanager, PagerDuty: "
+        f"{len(SAMPLES)} samples; {len(outputs)} Slack calls/files, {len(tables)} tables, "
+        f"{len(stored)} Redis values checked"
     )
     assert leaked(SAMPLES, outputs) == []
     for table, rows in tables.items():
