@@ -1,10 +1,15 @@
-"""Secret redaction: applied to every text before it is sent to an LLM or written to a log."""
+"""Secret redaction: applied at intake (before anything is stored or posted), to LLM requests and to logs."""
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 import re
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 # Each rule: a name (shown in the placeholder, so a reader knows what was there) and a pattern.
 # Where a pattern has a group named `secret`, only that group is replaced, keeping the key or
@@ -23,7 +28,7 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("stripe_key", re.compile(r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}|\bwhsec_[A-Za-z0-9]{16,}")),
     ("anthropic_key", re.compile(r"\bsk-ant-[A-Za-z0-9_-]{16,}")),
     ("api_key", re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_-]{32,}")),
-    ("google_api_key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}")),
+    ("google_api_key", re.compile(r"\bAIza[0-9A-Za-z_-]{35,}")),
     (
         "bearer",
         re.compile(r"(?i)\b(?:bearer|basic|token)\s+(?P<secret>[A-Za-z0-9._~+/=-]{12,})"),
@@ -46,8 +51,37 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+MARKER_PREFIX = "[REDACTED:"
+
+# Generic high-entropy tokens: long runs of base64/url-safe characters mixing upper case, lower case
+# and digits. Hex-only runs (git SHAs, trace ids, digests) and UUIDs are left readable on purpose.
+_TOKEN_CANDIDATE = re.compile(r"(?<![A-Za-z0-9+/_=.-])[A-Za-z0-9+/_=-]{32,}(?![A-Za-z0-9+/_=-])")
+_HEX_OR_UUID = re.compile(r"[0-9a-fA-F-]+")
+_MIN_ENTROPY_BITS = 4.0
+
+
 def _placeholder(kind: str) -> str:
-    return f"[REDACTED:{kind}]"
+    return f"{MARKER_PREFIX}{kind}]"
+
+
+def _shannon_bits(text: str) -> float:
+    counts = Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def _looks_random(token: str) -> bool:
+    if _HEX_OR_UUID.fullmatch(token) or "[REDACTED" in token:
+        return False
+    classes = sum(bool(re.search(pattern, token)) for pattern in ("[a-z]", "[A-Z]", "[0-9]"))
+    return classes == 3 and _shannon_bits(token) >= _MIN_ENTROPY_BITS
+
+
+def _redact_high_entropy(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        return _placeholder("high_entropy") if _looks_random(token) else token
+
+    return _TOKEN_CANDIDATE.sub(replace, text)
 
 
 def _replacer(kind: str) -> Callable[[re.Match[str]], str]:
@@ -66,7 +100,41 @@ def redact(text: str) -> str:
     """Replace every secret the rules recognise with a `[REDACTED:kind]` placeholder."""
     for kind, pattern in _RULES:
         text = pattern.sub(_replacer(kind), text)
-    return text
+    return _redact_high_entropy(text)
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """Text after redaction, and whether anything was masked (so the reporter can be told once)."""
+
+    text: str
+    masked: bool
+
+
+def redact_found(text: str) -> Redaction:
+    """Redact, and say whether this call masked anything (markers already present do not count)."""
+    redacted = redact(text)
+    return Redaction(redacted, redacted.count(MARKER_PREFIX) > text.count(MARKER_PREFIX))
+
+
+def redact_value(value: Any) -> Any:
+    """Redact every string inside a JSON-like value; keys are kept, they name fields, not secrets."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {str(key): redact_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_value(item) for item in value]
+    return value
+
+
+def redact_json(payload_json: str) -> str:
+    """A JSON document with every string value redacted, still valid JSON (non-JSON is redacted as text)."""
+    try:
+        payload = json.loads(payload_json)
+    except ValueError:
+        return redact(payload_json)
+    return json.dumps(redact_value(payload), ensure_ascii=False)
 
 
 class RedactingFilter(logging.Filter):

@@ -7,6 +7,8 @@ import shlex
 
 from pydantic import BaseModel, Field
 
+from engine.actions.credentials import credential_refusal
+
 _RUN = re.compile(r"^run\b\s*(?P<rest>.*)$", re.I | re.S)
 _REASON = re.compile(r"\s(?:--|because)\s+(?P<why>.+)$", re.I | re.S)
 _PARAM = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_]{0,40})=(?P<value>.*)$")
@@ -50,6 +52,9 @@ def parse_run(rest: str) -> ProposalCommand | str:
             words.append(token)
     if len(words) < 2:
         return f"I need an action and a target. {RUN_USAGE}"
+    refusal = credential_refusal(parameters)
+    if refusal is not None:
+        return refusal
     return ProposalCommand(action=words[0], target=" ".join(words[1:]), parameters=parameters, reason=reason)
 
 
@@ -61,4 +66,4 @@ def parse_parameter_lines(text: str) -> dict[str, str] | str:
         if param is None:
             return f"“{line[:40]}” is not key=value"
         parameters[param.group("key")] = param.group("value").strip()
-    return parameters
+    return credential_refusal(parameters) or parameters

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import Ack
 
+from bot.blocks.mrkdwn import escape
 from handlers.payloads import SlashCommand
 from jobs.audit_trail import AuditRequests
 
@@ -25,7 +26,7 @@ def handle_audit_command(ack: Ack, cmd: SlashCommand, audits: AuditRequests) -> 
     if case_id is None:
         ack(
             response_type="ephemeral",
-            text=f"I can't find a case called “{ref[:40]}”. Case ids look like FM-12 "
+            text=f"I can't find a case called “{escape(ref[:40])}”. Case ids look like FM-12 "
             "(the case's first message shows it).",
         )
         return

@@ -22,8 +22,15 @@ from jobs.runbook_requests import RunbookRequests
 log = logging.getLogger(__name__)
 
 
+SECRETS_MASKED = " 🔒 What you sent looked like it held a secret; it was masked before anything was stored."
+
+
 def opening_text(result: IntakeResult) -> str:
     """The ephemeral answer to a command that opened (or re-found) a case."""
+    return _opening_text(result) + (SECRETS_MASKED if result.masked and result.created else "")
+
+
+def _opening_text(result: IntakeResult) -> str:
     if not result.created:
         return f"Case {result.case_ref} is already open for this request."
     if not result.queued:

@@ -7,6 +7,7 @@ import re
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from bot.blocks.mrkdwn import escape
 from bot.blocks.runbooks import build_runbook_modal
 from handlers.payloads import SlashCommand
 from jobs.runbook_requests import RunbookRequests
@@ -29,7 +30,7 @@ def handle_runbook_command(ack: Ack, cmd: SlashCommand, requests: RunbookRequest
     rest = words[1].strip() if len(words) > 1 else ""
     if action == "search" and rest:
         requests.search(cmd.trigger_id, cmd.channel_id, cmd.user_id, rest)
-        ack(response_type="ephemeral", text=f"🔍 Searching runbooks for “{rest[:100]}”…")
+        ack(response_type="ephemeral", text=f"🔍 Searching runbooks for “{escape(rest[:100])}”…")
         return
     if action == "review":
         # The list is built in the worker (it may look up reviewer groups); it arrives ephemerally.
@@ -39,7 +40,7 @@ def handle_runbook_command(ack: Ack, cmd: SlashCommand, requests: RunbookRequest
     if action == "show" and rest:
         runbook = requests.get(rest.split()[0])
         if runbook is None:
-            ack(response_type="ephemeral", text=f"No runbook {rest.split()[0]}.")
+            ack(response_type="ephemeral", text=f"No runbook {escape(rest.split()[0])}.")
             return
         ack()
         client.views_open(trigger_id=cmd.trigger_id, view=build_runbook_modal(runbook))
@@ -48,7 +49,7 @@ def handle_runbook_command(ack: Ack, cmd: SlashCommand, requests: RunbookRequest
         parts = rest.split(maxsplit=1)
         runbook = requests.get(parts[0])
         if runbook is None:
-            ack(response_type="ephemeral", text=f"No runbook {parts[0]}.")
+            ack(response_type="ephemeral", text=f"No runbook {escape(parts[0])}.")
             return
         match = _CHANNEL.search(parts[1]) if len(parts) > 1 else None
         channel_id = match.group("id") if match else cmd.channel_id

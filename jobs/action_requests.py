@@ -9,7 +9,10 @@ import re
 from redis.exceptions import RedisError
 
 from bot.blocks.approvals import ProposalCard
+from engine.actions.credentials import credential_refusal
+from engine.errors import InvalidInputError
 from engine.models import Diagnosis
+from engine.redaction import redact
 from jobs.action_cards import card_of
 from jobs.queue import JobQueue
 from storage.actions import ActionRepository
@@ -74,14 +77,17 @@ class ActionRequests:
         reason: str,
         delivery: str,
     ) -> bool:
-        """An engineer's own action."""
+        """An engineer's own action; refused before anything is stored when a parameter is a credential."""
+        refusal = credential_refusal(parameters)
+        if refusal is not None:
+            raise InvalidInputError(refusal)
         args: list[str | int] = [
             case_id,
             user_id,
-            action,
-            target,
+            redact(action),
+            redact(target),
             json.dumps(parameters),
-            reason,
+            redact(reason),
             _safe(delivery),
         ]
         return self._submit(PendingJob(f"propose_action:{_safe(delivery)}", "propose_action", args))
@@ -115,8 +121,10 @@ class ActionRequests:
         case = self.cases.get(int(match.group(1)))
         return case.id if case else None
 
-    def details(self, proposal_id: int) -> tuple[ProposalCard, list[str], list[str]] | None:
-        """The card plus the diagnosis' hypotheses and evidence, for the More info modal."""
+    def details(
+        self, proposal_id: int
+    ) -> tuple[ProposalCard, list[str], list[str], list[tuple[str, str]]] | None:
+        """The card, the diagnosis' hypotheses and evidence, and the thread's last words, for More info."""
         row = self.repo.get(proposal_id)
         case = self.cases.get(row.case_id) if row else None
         if row is None or case is None:
@@ -129,5 +137,5 @@ class ActionRequests:
             diagnosis = Diagnosis.model_validate_json(case.diagnosis_json)
             hypotheses = [f"{h.cause} ({round(h.confidence * 100)}%)" for h in diagnosis.hypotheses]
             evidence = list(dict.fromkeys(e for h in diagnosis.hypotheses for e in h.evidence))[:12]
-        evidence += [f"<@{m.author_id}>: {m.text[:200]}" for m in case.messages if not m.from_bot][-5:]
-        return card, hypotheses, evidence
+        thread = [(m.author_id, m.text[:200]) for m in case.messages if not m.from_bot][-5:]
+        return card, hypotheses, evidence, thread

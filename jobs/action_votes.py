@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.mrkdwn import escape
 from engine.approvals.votes import ProposalStatus, VoteKind, rule_on_vote
 from jobs.action_cards import snapshot_of
 from jobs.action_requests import vote_key
@@ -111,7 +112,10 @@ def _deny(ctx: JobContext, row: ActionProposalRow, user_id: str, case_ref: str) 
     )
     render_card(ctx, rt, rt.repo.get(row.id) or row, case_ref)
     say_in_thread(
-        ctx, row, f"⛔ <@{user_id}> denied request #{row.id} ({row.action} on {row.target}); it will not run."
+        ctx,
+        row,
+        f"⛔ <@{user_id}> denied request #{row.id} ({escape(row.action)} on {escape(row.target)}); "
+        "it will not run.",
     )
     return {"status": "denied", "proposal_id": row.id}
 
@@ -152,7 +156,8 @@ def _approve(ctx: JobContext, row: ActionProposalRow, user_id: str, case_ref: st
     say_in_thread(
         ctx,
         row,
-        f"✅ Request #{row.id} approved by {', '.join(f'<@{u}>' for u in approvals)}; running {row.action}.",
+        f"✅ Request #{row.id} approved by {', '.join(f'<@{u}>' for u in approvals)}; "
+        f"running {escape(row.action)}.",
     )
     enqueue_execution(rt, row.id)
     return {"status": "approved", "proposal_id": row.id}
@@ -203,6 +208,7 @@ def expire_proposal(proposal_id: int) -> dict[str, Any]:
     say_in_thread(
         ctx,
         row,
-        f"⌛ Request #{row.id} ({row.action} on {row.target}) expired without a decision; it was not run.",
+        f"⌛ Request #{row.id} ({escape(row.action)} on {escape(row.target)}) expired without a decision; "
+        "it was not run.",
     )
     return {"status": "expired", "proposal_id": row.id}

@@ -10,6 +10,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from bot.blocks.approvals import approval_card_text, build_approval_card_blocks
+from bot.blocks.mrkdwn import escape
+from engine.actions.credentials import credential_refusal
 from engine.approvals.policy import ApprovalLevel
 from engine.approvals.votes import ProposalStatus
 from engine.case_facts import extract_case_facts
@@ -146,8 +148,8 @@ def propose(
             ctx,
             case.channel_id,
             requester,
-            f"“{new.action}” on {new.target} is already requested (request #{live[0].id} in this "
-            "thread); vote on that card instead.",
+            f"“{escape(new.action)}” on {escape(new.target)} is already requested "
+            f"(request #{live[0].id} in this thread); vote on that card instead.",
             case.root_ts,
         )
         return {"status": "already open", "proposal_id": live[0].id}
@@ -273,6 +275,10 @@ def propose_action(
     if case is None:
         return {"status": "missing", "case_id": case_id}
     parameters = {str(k): str(v) for k, v in json.loads(parameters_json or "{}").items()}
+    refusal = credential_refusal(parameters)
+    if refusal is not None:  # intake refuses these too; an older outbox entry may still carry one
+        say_privately(ctx, case.channel_id, user_id, refusal, case.root_ts)
+        return {"status": "refused", "case": case.ref}
     # `rollback=…` is the proposer's rollback plan, not a parameter of the action.
     rollback_plan = parameters.pop("rollback", "")
     template = rt.policy.commands.get(action)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.blocks.mrkdwn import escape
+from engine.redaction import redact, redact_value
 from storage.audit import AuditRecord, canonical_json
 
 MAX_TEXT = 300
@@ -20,7 +22,8 @@ def to_jsonl(records: list[AuditRecord]) -> str:
                 "case_id": r.case_id,
                 "kind": r.kind,
                 "actor": r.actor,
-                "data": r.data,
+                # Redacted when written; redacting again only matters for entries older than that.
+                "data": redact_value(r.data),
                 "hash": r.hash,
             }
         )
@@ -30,7 +33,8 @@ def to_jsonl(records: list[AuditRecord]) -> str:
 
 
 def _clip(value: Any) -> str:
-    text = " ".join(str(value).split())
+    # Entries written before intake redaction may still hold secrets; the file is read in Slack.
+    text = escape(redact(" ".join(str(value).split())))
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
@@ -93,5 +97,5 @@ def to_markdown(case_ref: str, title: str, records: list[AuditRecord]) -> str:
     ]
     for r in records:
         when = r.at.strftime("%Y-%m-%d %H:%M:%S UTC")
-        lines.append(f"- **{when}** · #{r.seq} · {r.actor} · {describe(r)}")
+        lines.append(f"- **{when}** · #{r.seq} · {_clip(r.actor)} · {describe(r)}")
     return "\n".join(lines) + "\n"

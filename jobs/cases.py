@@ -9,6 +9,7 @@ from bot.blocks.case import CaseCard, build_case_root_blocks, build_progress_blo
 from bot.blocks.diagnosis import build_diagnosis_blocks, build_followup_blocks, diagnosis_text
 from engine.changes import shows_nothing_new
 from engine.models import CaseContext, CaseStatus, Diagnosis, Severity, Turn
+from engine.redaction import MARKER_PREFIX
 from jobs.audit_events import audit_case_diagnosed, audit_thread_turn
 from jobs.runbooks import post_suggestions
 from jobs.runtime import JobContext, current_context
@@ -25,6 +26,18 @@ from jobs.usage import record_llm_usage
 from storage.models import Case
 
 log = logging.getLogger(__name__)
+
+MASKED_NOTICE = (
+    "🔒 Your message contained what looks like a secret (a token, key or password). "
+    "FaultMaven masked it before storing or showing anything; consider rotating it."
+)
+# A slash command's reporter is told in its ack; alerts have no Slack reporter to tell.
+_TOLD_FROM_JOB = {"mention", "modal"}
+
+
+def tell_reporter_secrets_masked(ctx: JobContext, channel_id: str, user_id: str, thread_ts: str) -> None:
+    """The once-only, private note that intake masked secrets in what this person sent."""
+    ctx.slack.chat_postEphemeral(channel=channel_id, user=user_id, thread_ts=thread_ts, text=MASKED_NOTICE)
 
 
 def case_card(case: Case) -> CaseCard:
@@ -69,6 +82,9 @@ def _ensure_thread(ctx: JobContext, case: Case) -> tuple[str, str]:
         )
         root_ts = str(resp["ts"])
         ctx.cases.update_case(case.id, root_ts=root_ts)
+        masked = MARKER_PREFIX in case.description or MARKER_PREFIX in case.title
+        if masked and case.source in _TOLD_FROM_JOB:
+            tell_reporter_secrets_masked(ctx, case.channel_id, case.reporter_id, root_ts)
     progress_ts = case.progress_ts
     if progress_ts is None:
         resp = ctx.slack.chat_postMessage(
@@ -137,6 +153,9 @@ def answer_in_thread(case_id: int, message_id: int) -> dict[str, Any]:
             "answer_in_thread without case thread", extra={"case_id": case_id, "message_id": message_id}
         )
         return {"status": "missing", "case_id": case_id}
+    if MARKER_PREFIX in message.text and message.reply_ts is None:
+        # Told whether or not the message earns an update: the person should know what was stored.
+        tell_reporter_secrets_masked(ctx, case.channel_id, message.author_id, case.root_ts)
     if asks_to_reopen(message):
         audit_thread_message(ctx, case, message, "reopen")
         if case.status == CaseStatus.RESOLVED.value or message.reply_ts is not None:

@@ -10,6 +10,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.errors import StorageUnavailableError
+from engine.redaction import redact, redact_json
 from jobs.queue import JobQueue
 from storage.incidents import IncidentRepository, NewIncidentEvent
 from storage.outbox import PendingJob
@@ -42,7 +43,11 @@ class IncidentIntake:
         payload_json: str,
     ) -> Recorded:
         """Store a webhook delivery once (keyed on source + event id) and schedule its processing."""
-        event = NewIncidentEvent(source, event_id, event_type, external_id, occurred_at, payload_json)
+        # Alert payloads carry annotations, URLs and log excerpts: mask secrets before they are stored.
+        # The external id is kept as sent: it correlates later deliveries with this incident.
+        event = NewIncidentEvent(
+            source, event_id, event_type, external_id, occurred_at, redact_json(payload_json)
+        )
         try:
             job = self.repo.record_event(event, "process_incident_event")
         except SQLAlchemyError as error:
@@ -55,7 +60,7 @@ class IncidentIntake:
     def resolve_from_slack(self, case_id: int, user_id: str, summary: str, slack_ts: str) -> bool:
         """Record `@FaultMaven resolve …` once per message and schedule it; False for a redelivery."""
         try:
-            job = self.repo.record_resolution(case_id, user_id, summary, slack_ts, "resolve_case")
+            job = self.repo.record_resolution(case_id, user_id, redact(summary), slack_ts, "resolve_case")
         except SQLAlchemyError as error:
             raise StorageUnavailableError(
                 "I couldn't save the resolution: the database is unavailable."

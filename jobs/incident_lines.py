@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.blocks.mrkdwn import escape
 from jobs.incident_payloads import IncidentUpdate
 
 SOURCE_LABEL = {"pagerduty": "PagerDuty", "alertmanager": "Alertmanager"}
@@ -18,10 +19,10 @@ def slack_time(moment: datetime) -> str:
 
 def thread_line(update: IncidentUpdate, previous_firing: list[str] | None) -> str | None:
     """What to say in the thread about this event; None when it adds nothing."""
-    source = SOURCE_LABEL.get(update.source, update.source)
+    source = SOURCE_LABEL.get(update.source, escape(update.source))
     when = slack_time(update.occurred_at)
-    by = f" by {update.actor}" if update.actor else ""
-    to = ", ".join(update.assignees) or "nobody"
+    by = f" by {escape(update.actor)}" if update.actor else ""
+    to = escape(", ".join(update.assignees) or "nobody")
     kind = update.kind
     if kind == "firing":
         return _firing_line(update.firing, previous_firing or [], when)
@@ -30,10 +31,10 @@ def thread_line(update: IncidentUpdate, previous_firing: list[str] | None) -> st
         "unacknowledged": f"↩️ Unacknowledged ({source}) {when}",
         "escalated": f"⏫ Escalated to {to} ({source}) {when}",
         "reassigned": f"👤 Reassigned to {to}{by} ({source}) {when}",
-        "priority_updated": f"🏷️ Priority {update.priority or 'cleared'}{by} ({source}) {when}",
+        "priority_updated": f"🏷️ Priority {escape(update.priority or 'cleared')}{by} ({source}) {when}",
         "resolved": f"✅ Resolved{by} ({source}) {when}",
         "reopened": f"🔁 Reopened{by} ({source}) {when}",
-        "annotated": f"📝 Note{by} ({source}) {when}: {(update.note or '').strip()[:300]}",
+        "annotated": f"📝 Note{by} ({source}) {when}: {escape((update.note or '').strip()[:300])}",
     }
     return lines.get(kind)
 

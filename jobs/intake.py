@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from engine.errors import StorageUnavailableError
 from engine.models import CaseStatus, Severity
+from engine.redaction import redact
 from engine.triage import guess_severity, title_from_text
 from jobs.queue import JobQueue
 from storage.cases import CaseRepository, NewCase
@@ -33,17 +34,18 @@ class NewCaseRequest(BaseModel):
     severity: Severity | None = None
 
     def to_new_case(self) -> NewCase:
-        """Fill in what the reporter left out: a title and a first severity guess."""
+        """Fill in what the reporter left out (a title, a first severity guess), with secrets masked."""
+        description = redact(self.text)
         return NewCase(
             dedupe_key=self.dedupe_key,
             source=self.source,
             channel_id=self.channel_id,
-            title=self.title or title_from_text(self.text),
-            description=self.text,
+            title=redact(self.title) if self.title else title_from_text(description),
+            description=description,
             reporter_id=self.reporter_id,
             severity=(self.severity or guess_severity(self.text)).value,
             status=CaseStatus.INVESTIGATING.value,
-            service=self.service,
+            service=redact(self.service) if self.service else self.service,
         )
 
 
@@ -53,6 +55,7 @@ class IntakeResult:
     case_ref: str
     created: bool
     queued: bool
+    masked: bool = False
 
 
 class Intake:
@@ -65,14 +68,18 @@ class Intake:
     def open_case(self, request: NewCaseRequest) -> IntakeResult:
         """Store a new case (once per dedupe key) and schedule its diagnosis."""
         try:
-            case, job, created = self.cases.open_case(request.to_new_case(), "diagnose_case")
+            new = request.to_new_case()
+            case, job, created = self.cases.open_case(new, "diagnose_case")
         except SQLAlchemyError as error:
             raise StorageUnavailableError(
                 "I couldn't save this case: the database is unavailable."
             ) from error
         queued = self._enqueue(job) if created else True
         log.info("case opened", extra={"case": case.ref, "case_created": created, "queued": queued})
-        return IntakeResult(case.id, case.ref, created, queued)
+        # Redaction only ever changes text by masking something: the reporter is told so, once.
+        masked = new.description != request.text or new.service != request.service
+        masked = masked or (request.title is not None and new.title != request.title)
+        return IntakeResult(case.id, case.ref, created, queued, masked)
 
     def find_case_for_thread(self, channel_id: str, thread_ts: str) -> int | None:
         """The case id whose thread this is, if any."""
@@ -82,13 +89,13 @@ class Intake:
     def record_reply(
         self, case_id: int, author_id: str, text: str, slack_ts: str, addressed: bool = False
     ) -> bool:
-        """Store a thread message once and schedule the worker's look at it; False for a redelivery.
+        """Store a thread message once (secrets masked) and schedule the worker's look at it.
 
-        `addressed`: the message @-mentions the bot (the mention itself is not in `text`).
+        False for a redelivery. `addressed`: the message @-mentions the bot (the mention is not in `text`).
         """
         try:
             _message, job, created = self.cases.add_message(
-                case_id, author_id, text, slack_ts, "answer_in_thread", addressed=addressed
+                case_id, author_id, redact(text), slack_ts, "answer_in_thread", addressed=addressed
             )
         except SQLAlchemyError as error:
             raise StorageUnavailableError(

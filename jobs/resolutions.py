@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.blocks.case import build_case_root_blocks, case_root_text
+from bot.blocks.mrkdwn import escape
 from engine.models import CaseStatus, Diagnosis
 from jobs.action_withdrawals import withdraw_pending_requests
 from jobs.audit_events import audit_resolution
@@ -47,7 +48,7 @@ def resolve_case(resolution_id: int) -> dict[str, Any]:
     elif case.root_ts:
         _update_plain_root(ctx, case, case.root_ts)
     if resolution.posted_ts is None and case.root_ts:
-        text = f"✅ Resolved by <@{resolution.resolved_by}>: {resolution.summary}"
+        text = f"✅ Resolved by <@{resolution.resolved_by}>: {escape(resolution.summary)}"
         resp = ctx.slack.chat_postMessage(channel=case.channel_id, thread_ts=case.root_ts, text=text)
         rt.repo.update_resolution(resolution_id, posted_ts=str(resp["ts"]))
     withdraw_pending_requests(ctx, case)

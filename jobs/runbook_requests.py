@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from engine.redaction import redact, redact_json
 from engine.runbooks.models import Runbook, parse_ref
 from jobs.queue import JobQueue
 from jobs.runbook_edits import RunbookEdit
@@ -26,6 +27,7 @@ class RunbookRequests:
 
     def search(self, key: str, channel_id: str, user_id: str, query: str) -> bool:
         """Enqueue a search whose results reach the user ephemerally; once per Slack delivery key."""
+        query = redact(query)  # a pasted error may carry a token; the query travels in the job
         job = PendingJob(f"search_runbooks:{_safe(key)}", "search_runbooks", [channel_id, user_id, query])
         return self.queue.enqueue(job)
 
@@ -70,7 +72,7 @@ class RunbookRequests:
         job = PendingJob(
             f"save_runbook_edit:{_safe(key)}",
             "save_runbook_edit",
-            [runbook_id, user_id, channel_id, edit.model_dump_json(), int(notify)],
+            [runbook_id, user_id, channel_id, redact_json(edit.model_dump_json()), int(notify)],
         )
         return self.queue.enqueue(job)
 
@@ -79,7 +81,7 @@ class RunbookRequests:
         job = PendingJob(
             f"create_runbook_draft_with_fix:{_safe(key)}",
             "create_runbook_draft_with_fix",
-            [case_id, user_id, root_cause, fix],
+            [case_id, user_id, redact(root_cause), redact(fix)],
         )
         return self.queue.enqueue(job)
 

@@ -6,16 +6,20 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.audit_coverage import unaudited_rows
 from storage.audit_models import AuditHeadRow, AuditRow
 
 GENESIS_HASH = "0" * 64
+# Seq 0 opens every log, written with its first entry: a log without it was wiped or cut from the start.
+GENESIS_KIND = "genesis"
+GENESIS_SEQ = 0
 _HEAD_ID = 1
 # Concurrent workers race for the next seq; the loser re-reads and tries again.
 _MAX_ATTEMPTS = 100
@@ -61,6 +65,8 @@ class AuditRecord:
 
 @dataclass(frozen=True)
 class AuditVerification:
+    """`entries` counts the entries after genesis."""
+
     ok: bool
     entries: int
     first_bad_seq: int | None = None
@@ -95,7 +101,7 @@ class AuditLog:
                 last = session.execute(
                     select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
                 ).first()
-                prev_seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
+                prev_seq, prev_hash = (last[0], last[1]) if last else _add_genesis(session)
                 seq, at = prev_seq + 1, datetime.now(UTC)
                 digest = entry_hash(prev_hash, seq, at, case_id, kind, actor, stored_data)
                 session.add(
@@ -146,22 +152,81 @@ class AuditLog:
             rows = session.scalars(select(AuditRow).where(AuditRow.case_id == case_id).order_by(AuditRow.seq))
             return [_record(row) for row in rows]
 
-    def verify(self) -> AuditVerification:
-        """Walk the whole chain in seq order and report the first entry that does not add up."""
+    def verify(
+        self, expect_head: str | None = None, settle: timedelta = timedelta(seconds=60)
+    ) -> AuditVerification:
+        """Walk the whole chain, then check it against the head, `expect_head` and the audited tables.
+
+        `expect_head` is a head hash (or a 16+ character prefix) kept outside the database: the chain
+        must still contain that entry, so nothing up to it was cut or rewritten (later appends are fine).
+        Rows younger than `settle` are skipped by the cross-check (their job may still be running).
+        """
+        settled_before = datetime.now(UTC) - settle
         with self._sessions() as session:
             # The head is read before and after the walk: appends may land meanwhile, and the
             # chain we saw must end between the two heads to be whole.
             before = _read_head(session)
-            expected_seq, prev_hash, entries = 1, GENESIS_HASH, 0
+            expected_seq, prev_hash, entries = GENESIS_SEQ, GENESIS_HASH, 0
+            kept_head_found = expect_head is None
             for row in _stream(session):
-                problem = _check(row, expected_seq, prev_hash)
+                problem = _check_start(row) if expected_seq == GENESIS_SEQ else None
+                if problem is None and expected_seq == GENESIS_SEQ:
+                    expected_seq = row.seq  # 1 for a log begun before genesis entries existed
+                problem = problem or _check(row, expected_seq, prev_hash)
                 if problem is not None:
                     return AuditVerification(False, entries, problem[0], problem[1], prev_hash)
-                expected_seq, prev_hash, entries = row.seq + 1, row.hash, entries + 1
-            problem = _check_end(expected_seq - 1, prev_hash, before, _read_head(session))
+                entries += row.seq != GENESIS_SEQ
+                kept_head_found = kept_head_found or row.hash.startswith(str(expect_head).lower())
+                expected_seq, prev_hash = row.seq + 1, row.hash
+            last_seq = max(expected_seq - 1, 0)
+            problem = _check_end(last_seq, prev_hash, before, _read_head(session))
+            if problem is None and not kept_head_found:
+                problem = (
+                    last_seq,
+                    f"the kept head {str(expect_head)[:16]} is not in the chain (log rewritten or cut)",
+                )
+            problem = problem or _check_coverage(session, last_seq, settled_before)
             if problem is not None:
                 return AuditVerification(False, entries, problem[0], problem[1], prev_hash)
             return AuditVerification(True, entries, head_hash=prev_hash)
+
+
+def _add_genesis(session: Session) -> tuple[int, str]:
+    """Open the chain with seq 0; the caller's entry follows it in the same transaction."""
+    at = datetime.now(UTC)
+    data = {"note": "first entry of this audit log"}
+    digest = entry_hash(GENESIS_HASH, GENESIS_SEQ, at, None, GENESIS_KIND, "faultmaven", data)
+    session.add(
+        AuditRow(
+            seq=GENESIS_SEQ,
+            at=at,
+            case_id=None,
+            kind=GENESIS_KIND,
+            actor="faultmaven",
+            data_json=canonical_json(data),
+            event_key=None,
+            prev_hash=GENESIS_HASH,
+            hash=digest,
+        )
+    )
+    return GENESIS_SEQ, digest
+
+
+def _check_start(row: AuditRow) -> tuple[int, str] | None:
+    """The first row must be the genesis entry (or, for a log begun before genesis, seq 1 on zeros)."""
+    if row.seq == GENESIS_SEQ:
+        return None if row.kind == GENESIS_KIND else (row.seq, "seq 0 is not the genesis entry")
+    if row.seq == 1 and row.prev_hash == GENESIS_HASH:
+        return None
+    return GENESIS_SEQ, f"genesis entry missing: the log starts at seq {row.seq} (entries deleted)"
+
+
+def _check_coverage(session: Session, last_seq: int, settled_before: datetime) -> tuple[int, str] | None:
+    missing = unaudited_rows(session, settled_before)
+    if not missing:
+        return None
+    described = "; ".join(f"{m.count} {m.what}(s) (ids {', '.join(m.examples)})" for m in missing)
+    return last_seq + 1, f"rows without audit entries: {described} (log wiped or truncated)"
 
 
 def _read_head(session: Session) -> tuple[int, str] | None:

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.approvals import clip
-from bot.blocks.run_action import escape
+from bot.blocks.mrkdwn import escape
 from bot.ids import Ids
 
 
@@ -42,9 +42,10 @@ class ActionOutcome(BaseModel):
 def action_outcome_text(outcome: ActionOutcome) -> str:
     """Notification fallback for a result message."""
     if outcome.dry_run:
-        return f"🧪 Would run {outcome.action} on {outcome.target} (dry run, nothing was executed)"[:300]
+        dry = f"🧪 Would run {outcome.action} on {outcome.target} (dry run, nothing was executed)"
+        return escape(dry[:300])
     state = "✅" if outcome.ok else "❌"
-    return f"{state} {outcome.action} on {outcome.target}: {outcome.summary}"[:300]
+    return escape(f"{state} {outcome.action} on {outcome.target}: {outcome.summary}"[:300])
 
 
 def _headline(outcome: ActionOutcome) -> str:

@@ -18,7 +18,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.diagnosis import RISK_EMOJI
-from bot.blocks.run_action import escape, who_may_approve
+from bot.blocks.mrkdwn import escape
+from bot.blocks.run_action import who_may_approve
 from bot.ids import Ids
 
 MAX_TEXT = 2900
@@ -96,7 +97,7 @@ def _facts(card: ProposalCard) -> SectionBlock:
         MarkdownTextObject(text=f"*Target*\n`{escape(card.target)}`"),
         MarkdownTextObject(text=f"*Risk*\n{emoji} {card.risk}"),
         MarkdownTextObject(text=f"*Requested by*\n<@{card.requester}>"),
-        MarkdownTextObject(text=f"*Policy*\n{card.policy}"),
+        MarkdownTextObject(text=f"*Policy*\n{escape(card.policy)}"),
     ]
     if card.level == "hard":
         fields.append(
@@ -148,7 +149,7 @@ def _status_line(card: ProposalCard) -> str:
     template = STATUS_LINES.get(card.status, card.status)
     return template.format(
         voters=_who(card.approvals) if card.level == "hard" else "policy (no approval needed)",
-        decided_by=card.decided_by or "someone",
+        decided_by=escape(card.decided_by or "someone"),
         timeout=_duration(card.timeout_seconds),
     )
 
@@ -219,29 +220,38 @@ def build_approval_card_blocks(card: ProposalCard) -> list[Block]:
     return blocks
 
 
-def build_approval_info_modal(card: ProposalCard, hypotheses: list[str], evidence: list[str]) -> View:
-    """The evidence behind a proposal, so nobody approves blindly."""
+def build_approval_info_modal(
+    card: ProposalCard,
+    hypotheses: list[str],
+    evidence: list[str],
+    thread: list[tuple[str, str]] | None = None,
+) -> View:
+    """The evidence behind a proposal, so nobody approves blindly; `thread` is (author id, text) pairs."""
+    lines = [f"• {escape(e)}" for e in evidence]
+    lines += [f"• <@{author}>: {escape(text)}" for author, text in thread or []]
     blocks: list[Block] = [
         SectionBlock(
-            text=MarkdownTextObject(text=clip(f"*{card.action}* on `{card.target}` · {card.case_ref}"))
+            text=MarkdownTextObject(
+                text=clip(f"*{escape(card.action)}* on `{escape(card.target)}` · {card.case_ref}")
+            )
         ),
         SectionBlock(text=MarkdownTextObject(text=clip(_details(card)))),
         SectionBlock(
             text=MarkdownTextObject(
                 text=clip(
                     "*What the diagnosis believes*\n"
-                    + ("\n".join(f"• {h}" for h in hypotheses) or "_no diagnosis yet_")
+                    + ("\n".join(f"• {escape(h)}" for h in hypotheses) or "_no diagnosis yet_")
                 )
             )
         ),
         SectionBlock(
             text=MarkdownTextObject(
-                text=clip(
-                    "*Evidence*\n" + ("\n".join(f"• {e}" for e in evidence) or "_no evidence recorded_")
-                )
+                text=clip("*Evidence*\n" + ("\n".join(lines) or "_no evidence recorded_"))
             )
         ),
-        ContextBlock(elements=[MarkdownTextObject(text=f"Policy: {card.policy} · status: {card.status}")]),
+        ContextBlock(
+            elements=[MarkdownTextObject(text=f"Policy: {escape(card.policy)} · status: {card.status}")]
+        ),
     ]
     return View(
         type="modal",

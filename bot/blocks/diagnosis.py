@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.mrkdwn import escape
 from bot.ids import Ids
 from engine.models import Diagnosis, RecommendedAction
 
@@ -30,19 +31,19 @@ def _section(text: str, block_id: str | None = None) -> SectionBlock:
 
 
 def _action_line(action: RecommendedAction) -> str:
-    line = f"{RISK_EMOJI.get(action.risk.value, '•')} *{action.title}* ({action.risk.value} risk)"
+    line = f"{RISK_EMOJI.get(action.risk.value, '•')} *{escape(action.title)}* ({action.risk.value} risk)"
     if action.target:
-        line += f" on `{action.target}`"
+        line += f" on `{escape(action.target)}`"
     if action.command:
-        line += f"\n    `{action.command}`"
+        line += f"\n    `{escape(action.command)}`"
     if action.rollback:
-        line += f"\n    _Rollback:_ `{action.rollback}`"
+        line += f"\n    _Rollback:_ `{escape(action.rollback)}`"
     return line
 
 
 def diagnosis_text(case_ref: str, diagnosis: Diagnosis) -> str:
     """Notification fallback for a diagnosis message."""
-    return f"{case_ref} diagnosis: {diagnosis.summary}"
+    return f"{case_ref} diagnosis: {escape(diagnosis.summary)}"
 
 
 def build_followup_blocks(
@@ -80,29 +81,31 @@ def build_diagnosis_blocks(
     category = diagnosis.category.value.replace("_", " ")
     blocks: list[Block] = [
         _section(
-            f"🧭 *{heading} for {case_ref}*\n{diagnosis.summary}\n"
+            f"🧭 *{heading} for {case_ref}*\n{escape(diagnosis.summary)}\n"
             f"*Category:* {category}   *Severity:* {diagnosis.severity.value}",
             block_id=Ids.DIAGNOSIS_SUMMARY,
         )
     ]
     if diagnosis.note:
         # A degraded answer (Claude down, unsafe actions removed) must be visible, not silent.
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"⚠️ {diagnosis.note}"[:MAX_SECTION])]))
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text=f"⚠️ {escape(diagnosis.note)}"[:MAX_SECTION])])
+        )
     if diagnosis.changes:
-        blocks.append(_section("*What changed*\n" + "\n".join(f"• {c}" for c in diagnosis.changes)))
+        blocks.append(_section("*What changed*\n" + "\n".join(f"• {escape(c)}" for c in diagnosis.changes)))
     if diagnosis.hypotheses:
         lines = []
         for n, h in enumerate(diagnosis.hypotheses, start=1):
-            lines.append(f"*{n}. {h.cause}*  `{_bar(h.confidence)}` {round(h.confidence * 100)}%")
-            lines.extend(f"    • {e}" for e in h.evidence[:3])
+            lines.append(f"*{n}. {escape(h.cause)}*  `{_bar(h.confidence)}` {round(h.confidence * 100)}%")
+            lines.extend(f"    • {escape(e)}" for e in h.evidence[:3])
         blocks.append(_section("*Hypotheses*\n" + "\n".join(lines)))
     checks = list(dict.fromkeys(c for h in diagnosis.hypotheses for c in h.checks if c not in skip_checks))
     if checks:
-        blocks.append(_section("*Checks to run*\n" + "\n".join(f"• `{c}`" for c in checks[:5])))
+        blocks.append(_section("*Checks to run*\n" + "\n".join(f"• `{escape(c)}`" for c in checks[:5])))
     next_steps = [step for step in diagnosis.next_steps if step not in skip_checks]
     if next_steps:
         blocks.append(
-            _section("*Next steps*\n" + "\n".join(f"{n}. {s}" for n, s in enumerate(next_steps, 1)))
+            _section("*Next steps*\n" + "\n".join(f"{n}. {escape(s)}" for n, s in enumerate(next_steps, 1)))
         )
     actions = [a for a in diagnosis.recommended_actions if a.title not in skip_actions]
     if actions:
@@ -125,9 +128,11 @@ def build_diagnosis_blocks(
             )
     if diagnosis.questions:
         blocks.append(
-            _section("*To narrow it down, tell me:*\n" + "\n".join(f"❓ {q}" for q in diagnosis.questions))
+            _section(
+                "*To narrow it down, tell me:*\n" + "\n".join(f"❓ {escape(q)}" for q in diagnosis.questions)
+            )
         )
-    source = diagnosis.engine + (f" · {diagnosis.model}" if diagnosis.model else "")
+    source = escape(diagnosis.engine + (f" · {diagnosis.model}" if diagnosis.model else ""))
     blocks.append(DividerBlock())
     blocks.append(
         ContextBlock(

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.mrkdwn import escape
 from bot.ids import Ids
 
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -92,7 +93,8 @@ def build_usage_blocks(unknown: str | None = None, command: str = "/faultmaven")
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=f"I don't know `{unknown[:50]}`. Did you mean `{command} help {unknown[:50]} …`?"
+                    text=f"I don't know `{escape(unknown[:50])}`. "
+                    f"Did you mean `{command} help {escape(unknown[:50])} …`?"
                 )
             )
         )

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.mrkdwn import escape
 from bot.ids import Ids
 
 MAX_INPUT = 3000
@@ -47,11 +48,6 @@ class RunActionMetadata(BaseModel):
     case_id: int
     key: str
     channel_id: str
-
-
-def escape(text: str) -> str:
-    """mrkdwn-escape text we did not write."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def who_may_approve(approvers: list[str]) -> str:

@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.mrkdwn import escape
 from bot.blocks.runbooks import to_mrkdwn
 from bot.ids import Ids
 from engine.runbooks.models import SECTION_TITLES, Runbook, RunbookStatus
@@ -59,7 +60,7 @@ def build_offer_answered_blocks(text: str) -> list[Block]:
 
 def draft_card_text(runbook: Runbook) -> str:
     """Notification fallback for the draft card."""
-    return f"📝 Draft runbook {runbook.ref}: {runbook.title}"
+    return f"📝 Draft runbook {runbook.ref}: {escape(runbook.title)}"
 
 
 def mention(slack_id: str) -> str:
@@ -123,7 +124,9 @@ def build_runbook_draft_blocks(
     """The draft in the thread: title, each section in brief, then Approve / Edit / Reject while pending."""
     origin = f" from {runbook.case_ref}" if runbook.case_ref else ""
     blocks: list[Block] = [
-        HeaderBlock(block_id=Ids.RUNBOOK_DRAFT, text=PlainTextObject(text=_clip(f"📝 {runbook.title}", 150))),
+        HeaderBlock(
+            block_id=Ids.RUNBOOK_DRAFT, text=PlainTextObject(text=_clip(f"📝 {escape(runbook.title)}", 150))
+        ),
         ContextBlock(elements=[MarkdownTextObject(text=f"{runbook.ref} · draft runbook{origin}")]),
     ]
     for name, heading in SECTION_TITLES.items():
@@ -133,7 +136,7 @@ def build_runbook_draft_blocks(
                 SectionBlock(text=MarkdownTextObject(text=f"*{heading}*\n{_clip(body, SECTION_PREVIEW)}"))
             )
     if note:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"ℹ️ {note}")]))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"ℹ️ {escape(note)}")]))
     if runbook.edited_by:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"✏️ Edited by <@{runbook.edited_by}>")]))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_decision_line(runbook, reviewers))]))

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.mrkdwn import escape
 from bot.blocks.runbooks import track_record
 from bot.ids import Ids
 from engine.runbooks.models import Runbook
@@ -61,7 +62,9 @@ def build_runbook_feedback_blocks(case_id: int, lines: list[FeedbackLine]) -> li
         rb = line.runbook
         value = feedback_value(case_id, rb.id)
         blocks.append(
-            SectionBlock(text=MarkdownTextObject(text=f"📖 *{rb.ref} · {rb.title[:150]}*\n{_tally(line)}"))
+            SectionBlock(
+                text=MarkdownTextObject(text=f"📖 *{rb.ref} · {escape(rb.title[:150])}*\n{_tally(line)}")
+            )
         )
         blocks.append(
             ActionsBlock(

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
+from bot.blocks.mrkdwn import escape
 from bot.blocks.runbook_drafts import approvers_label, review_buttons
 from bot.ids import Ids
 from engine.runbooks.models import Runbook
@@ -46,7 +47,7 @@ def _entry(runbook: Runbook, reviewers: tuple[str, ...], now: datetime) -> list[
     if runbook.edited_by:
         facts.append(f"✏️ edited by <@{runbook.edited_by}>")
     text = (
-        f"*{runbook.ref} · {runbook.title[:150]}* ({status})\n"
+        f"*{runbook.ref} · {escape(runbook.title[:150])}* ({status})\n"
         f"{' · '.join(facts)}\n"
         f"May approve: {approvers_label(runbook, reviewers)}"
     )

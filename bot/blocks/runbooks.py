@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.mrkdwn import escape
 from bot.ids import Ids
 from engine.runbooks.models import SECTION_TITLES, Runbook
 
@@ -32,10 +33,11 @@ class RunbookHit(BaseModel):
 
 
 def to_mrkdwn(markdown: str) -> str:
-    """Markdown → Slack mrkdwn: bold, headings and links."""
-    text = re.sub(r"\*\*(.+?)\*\*", r"*\1*", markdown)
+    """Markdown → Slack mrkdwn: bold, headings and links; anything else that looks like mrkdwn is escaped."""
+    text = re.sub(r"\*\*(.+?)\*\*", r"*\1*", escape(markdown))
     text = re.sub(r"^#{1,6}\s+(.+)$", r"*\1*", text, flags=re.MULTILINE)
-    return re.sub(r"\[([^\]]+)\]\((https?://[^)]+)\)", r"<\2|\1>", text)
+    # Only a markdown link becomes a Slack link; `|` would let the url rewrite the label.
+    return re.sub(r"\[([^\]|]+)\]\((https?://[^)|\s]+)\)", r"<\2|\1>", text)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -74,8 +76,8 @@ def _buttons(runbook: Runbook) -> ActionsBlock:
 def _result_blocks(hit: RunbookHit, emoji: str) -> list[Block]:
     rb = hit.runbook
     record = track_record(rb)
-    title = f"{emoji} *{rb.ref} · {rb.title}*" + (f" ({record})" if record else "")
-    line = summary_line(rb)
+    title = f"{emoji} *{rb.ref} · {escape(rb.title)}*" + (f" ({record})" if record else "")
+    line = escape(summary_line(rb))
     return [
         SectionBlock(
             text=MarkdownTextObject(text=_clip(title + (f"\n{line}" if line else ""), SECTION_LIMIT))
@@ -86,7 +88,7 @@ def _result_blocks(hit: RunbookHit, emoji: str) -> list[Block]:
 
 def suggestions_text(hits: list[RunbookHit]) -> str:
     """Notification fallback for the suggestions message."""
-    return "Similar runbooks: " + ", ".join(f"{h.runbook.ref} {h.runbook.title}" for h in hits)
+    return "Similar runbooks: " + ", ".join(f"{h.runbook.ref} {escape(h.runbook.title)}" for h in hits)
 
 
 def build_suggestion_blocks(hits: list[RunbookHit]) -> list[Block]:
@@ -106,13 +108,13 @@ def build_search_result_blocks(query: str, hits: list[RunbookHit]) -> list[Block
         return [
             SectionBlock(
                 block_id=Ids.RUNBOOK_RESULTS,
-                text=MarkdownTextObject(text=f"No runbook matches _{_clip(query, 200)}_."),
+                text=MarkdownTextObject(text=f"No runbook matches _{escape(_clip(query, 200))}_."),
             )
         ]
     blocks: list[Block] = [
         SectionBlock(
             block_id=Ids.RUNBOOK_RESULTS,
-            text=MarkdownTextObject(text=f"🔍 Runbooks for _{_clip(query, 200)}_"),
+            text=MarkdownTextObject(text=f"🔍 Runbooks for _{escape(_clip(query, 200))}_"),
         )
     ]
     for n, hit in enumerate(hits, start=1):
@@ -122,7 +124,7 @@ def build_search_result_blocks(query: str, hits: list[RunbookHit]) -> list[Block
 
 def shared_card_text(runbook: Runbook) -> str:
     """Notification fallback for a shared runbook card."""
-    return f"📖 {runbook.ref}: {runbook.title}"
+    return f"📖 {runbook.ref}: {escape(runbook.title)}"
 
 
 def build_shared_card_blocks(runbook: Runbook, shared_by: str) -> list[Block]:
@@ -132,7 +134,7 @@ def build_shared_card_blocks(runbook: Runbook, shared_by: str) -> list[Block]:
         meta.insert(1, track_record(runbook))
     summary = to_mrkdwn(runbook.sections.problem_summary) or "_No summary._"
     return [
-        HeaderBlock(text=PlainTextObject(text=_clip(f"📖 {runbook.title}", 150))),
+        HeaderBlock(text=PlainTextObject(text=_clip(f"📖 {escape(runbook.title)}", 150))),
         SectionBlock(text=MarkdownTextObject(text=_clip(summary, 900))),
         ContextBlock(elements=[MarkdownTextObject(text=" · ".join(meta))]),
         ActionsBlock(
@@ -150,7 +152,7 @@ def build_shared_card_blocks(runbook: Runbook, shared_by: str) -> list[Block]:
 def build_runbook_modal(runbook: Runbook) -> View:
     """The whole runbook, section by section."""
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=_clip(runbook.title, 150))),
+        HeaderBlock(text=PlainTextObject(text=_clip(escape(runbook.title), 150))),
         ContextBlock(
             elements=[
                 MarkdownTextObject(
