@@ -17,6 +17,7 @@ from slack_bolt import Ack, App
 from bot.blocks.runbook_forms import EDIT_FIELDS, REQUIRED_FIELDS, EditTarget, FixTarget
 from bot.ids import Ids
 from engine.runbooks.models import SECTION_TITLES, RunbookSections
+from handlers.payloads import user_id_of, view_id_of
 from jobs.runbook_edits import RunbookEdit
 from jobs.runbook_requests import RunbookRequests
 
@@ -51,6 +52,7 @@ def register(app: App, runbooks: RunbookRequests) -> None:
 
     @app.view(Ids.RUNBOOK_EDIT_MODAL.value)
     def handle_runbook_edit_submission(ack: Ack, body: dict[str, Any]) -> None:
+        user_id, view_id = user_id_of(body), view_id_of(body)
         view = body["view"]
         values = read_inputs(view, EDIT_FIELDS)
         errors = _missing(values, REQUIRED_FIELDS, EDIT_FIELDS)
@@ -68,9 +70,9 @@ def register(app: App, runbooks: RunbookRequests) -> None:
         )
         try:
             runbooks.save_edit(
-                view["id"],
+                view_id,
                 target.runbook_id,
-                body["user"]["id"],
+                user_id,
                 target.channel_id or "",
                 edit,
                 target.notify,
@@ -83,6 +85,7 @@ def register(app: App, runbooks: RunbookRequests) -> None:
 
     @app.view(Ids.RUNBOOK_FIX_MODAL.value)
     def handle_runbook_fix_submission(ack: Ack, body: dict[str, Any]) -> None:
+        user_id, view_id = user_id_of(body), view_id_of(body)
         view = body["view"]
         values = read_inputs(view, FIX_FIELDS)
         errors = _missing(values, ("root_cause", "fix"), FIX_FIELDS)
@@ -96,7 +99,7 @@ def register(app: App, runbooks: RunbookRequests) -> None:
             return
         try:
             runbooks.create_draft_with_fix(
-                view["id"], target.case_id, body["user"]["id"], values["root_cause"], values["fix"]
+                view_id, target.case_id, user_id, values["root_cause"], values["fix"]
             )
         except RedisError:
             log.warning("queue unreachable; runbook draft not started", extra={"case_id": target.case_id})
