@@ -7,7 +7,6 @@ from collections.abc import Callable
 from itertools import count
 from typing import Any
 
-import httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -33,13 +32,13 @@ def vote(
     """A signed click on ✅ / ❌; `retries`: Slack delivering the very same click again."""
     n = next(_clicks)
     for _ in range(1 + retries):
-        assert vote_response(web, action_id, value, user, channel, n).status_code == 200
+        assert vote_response(web, action_id, value, user, channel, n)[0] == 200
 
 
 def vote_response(
     web: TestClient, action_id: str, value: str, user: str, channel: str = "C111", n: int | None = None
-) -> httpx.Response:
-    """One signed click on ✅ / ❌ (click number `n`, new by default) and the app's answer."""
+) -> tuple[int, str]:
+    """One signed click on ✅ / ❌ (click number `n`, new by default): the answer's status and text."""
     n = next(_clicks) if n is None else n
     payload = {
         "type": "block_actions",
@@ -52,7 +51,8 @@ def vote_response(
         "actions": [{"action_id": action_id, "block_id": "b1", "value": value, "action_ts": f"1720.{n}"}],
     }
     body = interactive_body(payload)
-    return web.post("/slack/events", content=body, headers=signed_headers(body))
+    response = web.post("/slack/events", content=body, headers=signed_headers(body))
+    return response.status_code, response.text
 
 
 def open_case(services: Services, run_jobs: Callable[[], None], key: str = "slash:fb1") -> str:
@@ -161,8 +161,8 @@ def test_forged_or_misplaced_votes_get_a_friendly_refusal_and_count_nothing(
     before = shown(slack, question)
 
     # A malformed value is refused at the edge with its reason; nothing is queued for it.
-    refused = vote_response(web, "fm_runbook_failed", "not-a-vote", "W9")
-    assert refused.status_code == 400 and "not a valid case and runbook id" in refused.json()["reason"]
+    status, answer = vote_response(web, "fm_runbook_failed", "not-a-vote", "W9")
+    assert status == 400 and "not a valid case and runbook id" in json.loads(answer)["reason"]
     cases = [
         (f"1:{never_suggested}", f"RB-{never_suggested:04d} wasn't suggested on FM-1"),
         ("1:999999", "RB-999999 wasn't suggested on FM-1"),
