@@ -45,8 +45,14 @@ def create_web_app(services: Services, bolt: App | None) -> Starlette:
         except RequestRefused as refused:
             log.info("slack request refused", extra={"status": refused.status, "error": refused.error})
             return refused.response()
+        try:
+            bolt_request = to_bolt_request(request, body)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
+            # Bolt builds its context while parsing; a shape we did not foresee must still be a 400.
+            log.info("slack request refused", extra={"status": 400, "error": type(error).__name__})
+            return RequestRefused(400, "malformed", "the request's fields have unexpected types").response()
         # Bolt's App is synchronous; run it off the event loop so slow I/O never blocks other requests.
-        bolt_response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
+        bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
 
     async def healthz(_: Request) -> Response:

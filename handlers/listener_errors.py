@@ -39,7 +39,8 @@ def answer_listener_error(error: Exception, body: dict[str, Any]) -> BoltRespons
     """Bolt's error handler: what to answer Slack (and log) when a listener or middleware raised."""
     if isinstance(error, BoltUnhandledRequestError):
         log.info("slack request with no listener")
-        return BoltResponse(status=404, body=json.dumps({"ok": False, "error": "unhandled_request"}))
+        answer = {"ok": False, "error": "unhandled_request", "reason": "nothing here handles this request"}
+        return BoltResponse(status=404, body=json.dumps(answer), headers={"content-type": "application/json"})
     if isinstance(error, ValidationError):
         log.info("malformed slack request", extra={"error": "validation"})
         return _answer(

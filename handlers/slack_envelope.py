@@ -12,7 +12,7 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from handlers.inbound import RequestRefused
 
@@ -23,7 +23,7 @@ MAX_DEPTH = 64
 class _Named(BaseModel):
     model_config = ConfigDict(extra="allow", strict=True)
 
-    id: str | None = None
+    id: str
 
 
 class _Action(BaseModel):
@@ -94,6 +94,23 @@ class SlackEnvelope(BaseModel):
     authorizations: list[_Authorization] | None = None
     callback_id: str | None = None
 
+    @model_validator(mode="after")
+    def _has_what_its_type_needs(self) -> SlackEnvelope:
+        needed = _NEEDED_BY_TYPE.get(self.type or "", ())
+        missing = [name for name in needed if getattr(self, name) in (None, [])]
+        if missing:
+            raise ValueError(f"a {self.type} request needs {', '.join(missing)}")
+        return self
+
+
+# What Bolt's routing and our listeners read without checking, per request type.
+_NEEDED_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "event_callback": ("event",),
+    "block_actions": ("user", "actions", "trigger_id"),
+    "view_submission": ("user", "view"),
+    "view_closed": ("user", "view"),
+}
+
 
 def _too_deep(value: Any) -> bool:
     stack: list[tuple[Any, int]] = [(value, 1)]
@@ -138,7 +155,7 @@ def check_slack_body(body: bytes, content_type: str | None) -> None:
             if "payload" not in fields:
                 raise RequestRefused(400, "malformed", "the form has no payload field")
             parsed = _load_json(fields["payload"], "the payload field")
-        elif "command" in fields:
+        elif "command" in fields or "ssl_check" in fields:
             parsed = fields
         else:
             raise RequestRefused(400, "malformed", "a form body needs a payload or a command field")
@@ -150,5 +167,5 @@ def check_slack_body(body: bytes, content_type: str | None) -> None:
         envelope = SlackEnvelope.model_validate(parsed)
     except ValidationError as error:
         raise RequestRefused(400, "malformed", _reason(error)) from error
-    if envelope.type is None and envelope.command is None:
+    if envelope.type is None and envelope.command is None and "ssl_check" not in parsed:
         raise RequestRefused(400, "malformed", "the body has neither a type nor a command")
