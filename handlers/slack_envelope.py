@@ -61,6 +61,7 @@ class _View(BaseModel):
     model_config = ConfigDict(extra="allow", strict=True)
 
     id: str
+    type: str  # Bolt reads it unchecked (workflow steps)
     callback_id: str | None = None
     private_metadata: str | None = None
     state: dict[str, dict[str, dict[str, Any]]] | None = None

@@ -48,6 +48,7 @@ def _event(rng: random.Random) -> dict[str, Any]:
 def _view(rng: random.Random) -> dict[str, Any]:
     view: dict[str, Any] = {
         "id": "V1",
+        "type": "modal",
         "callback_id": rng.choice(MODALS),
         "private_metadata": rng.choice(["{", "[]", "null", '{"channel_id": 5}', '{"runbook_id": "x"}']),
         "state": {"values": {"b": {"a": {"value": rng.choice(WRONG_TYPES)}}}},
