@@ -45,6 +45,6 @@ def build_services(settings: Settings) -> Services:
     services.max_request_bytes = settings.faultmaven_max_request_bytes
     if settings.slack_signing_secret is not None:
         services.slack_auth = SlackRequestAuth(
-            settings.slack_signing_secret.get_secret_value(), settings.faultmaven_max_request_bytes
+            settings.slack_signing_secret, settings.faultmaven_max_request_bytes
         )
     return services

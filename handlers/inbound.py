@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pydantic import SecretStr
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -40,7 +41,7 @@ class RequestRefused(Exception):
 class SlackRequestAuth:
     """How Slack proves a request is Slack's: the app's signing secret; and how big a request may be."""
 
-    signing_secret: str
+    signing_secret: SecretStr
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
 
@@ -94,5 +95,5 @@ async def read_slack_request(request: Request, auth: SlackRequestAuth) -> bytes:
     if not timestamp or not signature:
         raise RequestRefused(401, "invalid_signature", "the request is not signed")
     body = await read_bounded_body(request, auth.max_body_bytes)
-    verify_slack_signature(body, timestamp, signature, auth.signing_secret)
+    verify_slack_signature(body, timestamp, signature, auth.signing_secret.get_secret_value())
     return body
