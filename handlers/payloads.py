@@ -21,11 +21,12 @@ def strip_mentions(text: str) -> str:
 class SlashCommand(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    command: str
+    command: str = Field(max_length=64)
     text: str = ""
-    user_id: str
-    channel_id: str
-    trigger_id: str
+    # Slack's ids are short; bounding them keeps the keys built from them within their columns.
+    user_id: str = Field(min_length=1, max_length=64)
+    channel_id: str = Field(min_length=1, max_length=64)
+    trigger_id: str = Field(min_length=1, max_length=128)
 
     @property
     def subcommand(self) -> str:
@@ -46,11 +47,11 @@ class MessageEvent(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     type: str
-    channel: str
-    user: str | None = None
+    channel: str = Field(min_length=1, max_length=64)
+    user: str | None = Field(default=None, max_length=64)
     text: str = ""
-    ts: str
-    thread_ts: str | None = None
+    ts: str = Field(min_length=1, max_length=64)
+    thread_ts: str | None = Field(default=None, max_length=64)
     subtype: str | None = None
     bot_id: str | None = None
 
