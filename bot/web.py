@@ -41,12 +41,12 @@ def create_web_app(services: Services, bolt: App | None) -> Starlette:
         try:
             # Authenticated on the raw bytes, then checked for shape, before Bolt parses anything.
             body = await read_slack_request(request, services.slack_auth)
-            check_slack_body(body, request.headers.get("content-type"))
+            bolt_body = check_slack_body(body, request.headers.get("content-type"))
         except RequestRefused as refused:
             log.info("slack request refused", extra={"status": refused.status, "error": refused.error})
             return refused.response()
         try:
-            bolt_request = to_bolt_request(request, body)
+            bolt_request = to_bolt_request(request, bolt_body.encode())
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
             # Bolt builds its context while parsing; a shape we did not foresee must still be a 400.
             log.info("slack request refused", extra={"status": 400, "error": type(error).__name__})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
@@ -139,8 +139,8 @@ def _reason(error: ValidationError) -> str:
     return f"{where}: {first['msg']}"[:200]
 
 
-def check_slack_body(body: bytes, content_type: str | None) -> None:
-    """Refuse (400, with a reason) a signed body that is not a Slack request Bolt can read."""
+def check_slack_body(body: bytes, content_type: str | None) -> str:
+    """The body for Bolt to parse; a signed body that is not a Slack request Bolt can read gets a 400."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -152,6 +152,11 @@ def check_slack_body(body: bytes, content_type: str | None) -> None:
         parsed = _load_json(text, "the body")
     else:
         fields = dict(parse_qsl(text, keep_blank_values=True))
+        if "payload" in text and "payload" not in fields and "command" in fields:
+            # Bolt reads any form containing the word "payload" as an interactive payload, so a slash
+            # command mentioning it would be lost; the same fields, with that word's "p" escaped, are not.
+            _check(fields)
+            return urlencode(fields).replace("payload", "%70ayload")
         if "payload" in text:
             if "payload" not in fields:
                 raise RequestRefused(400, "malformed", "the form has no payload field")
@@ -160,6 +165,11 @@ def check_slack_body(body: bytes, content_type: str | None) -> None:
             parsed = fields
         else:
             raise RequestRefused(400, "malformed", "a form body needs a payload or a command field")
+    _check(parsed)
+    return text
+
+
+def _check(parsed: Any) -> None:
     if not isinstance(parsed, dict):
         raise RequestRefused(400, "malformed", "the body must be a JSON object")
     if _too_deep(parsed):

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
+from bot.services import Services
 from tests.conftest import ALERTMANAGER_TOKEN
 from tests.fakes.hostile_bodies import slack_bodies, webhook_bodies
 from tests.fakes.pagerduty_api import pagerduty_signature
@@ -179,3 +180,15 @@ def test_malformed_signed_bodies_get_400_with_a_reason(
     response = quiet_web.post("/slack/events", content=body, headers=signed_bytes_headers(body, content_type))
 
     assert response.status_code == 400 and reason in response.json()["reason"]
+
+
+def test_a_slash_command_mentioning_payload_still_opens_a_case(
+    quiet_web: TestClient, services: Services
+) -> None:
+    body = slash_command_body("help payload service returns 502").encode()
+
+    response = quiet_web.post("/slack/events", content=body, headers=signed_bytes_headers(body, FORM))
+
+    assert response.status_code == 200 and "Opening case FM-1" in response.json()["text"]
+    case = services.cases.get(1)
+    assert case is not None and case.description == "payload service returns 502"
