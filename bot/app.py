@@ -48,8 +48,8 @@ def create_app(settings: Settings, services: Services) -> App:
     actions.register(app, runbooks, notices)
     runbook_feedback.register(app, runbooks)
     action_requests = ActionRequests(
-        services.queue,
-        ActionRepository(make_session_factory(services.db)),
+        submitter,
+        ActionRepository(sessions),
         services.cases,
         dry_run=settings.faultmaven_execution_mode != "live",
     )

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
-
-from redis.exceptions import RedisError
 
 from bot.blocks.approvals import ProposalCard
 from engine.models import Diagnosis
 from engine.record_ids import parse_record_ref
 from jobs.action_cards import card_of
-from jobs.queue import JobQueue
+from jobs.submission import JobSubmitter
 from storage.actions import ActionRepository
 from storage.cases import CaseRepository
 from storage.outbox import PendingJob
-
-log = logging.getLogger(__name__)
 
 
 def _safe(key: str) -> str:
@@ -51,21 +46,16 @@ class ActionRequests:
     """Thin: a primary-key read at most, one outbox insert, one enqueue."""
 
     def __init__(
-        self, queue: JobQueue, repo: ActionRepository, cases: CaseRepository, dry_run: bool = True
+        self, submitter: JobSubmitter, repo: ActionRepository, cases: CaseRepository, dry_run: bool = True
     ) -> None:
-        self.queue = queue
+        self.submitter = submitter
         self.repo = repo
         self.cases = cases
         self.dry_run = dry_run
 
     def _submit(self, job: PendingJob) -> bool:
-        if not self.repo.record_request(job):
-            return False  # the same click delivered twice
-        try:
-            self.queue.enqueue(job, fresh=True)
-        except RedisError:
-            log.warning("redis unavailable, job left in outbox", extra={"job_key": job.job_key})
-        return True
+        # False: the same click delivered twice (its outbox key exists), so nothing is queued again.
+        return self.submitter.submit(job)
 
     def run_recommended(self, case_id: int, key: str, user_id: str, channel_id: str, delivery: str) -> bool:
         """Run… on a diagnosis' recommended action."""
