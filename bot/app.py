@@ -2,50 +2,60 @@
 
 from __future__ import annotations
 
-import logging
-from typing import Any
-
-from slack_bolt import App, BoltResponse
+from slack_bolt import App
 
 from bot.actions import load_configured_policy
 from bot.services import Services
 from bot.settings import Settings
 from handlers import action_forms, actions, approvals, commands, events, runbook_feedback, views
+from handlers.listener_errors import answer_listener_error
 from jobs.action_forms import RunActionForms
 from jobs.action_requests import ActionRequests
 from jobs.audit_trail import AuditRequests
+from jobs.notices import Notices
 from jobs.runbook_requests import RunbookRequests
-from jobs.slack import make_web_client
+from jobs.slack import make_ack_path_client
+from jobs.submission import JobSubmitter
 from storage.actions import ActionRepository
 from storage.db import make_session_factory
 from storage.runbooks import RunbookRepository
-
-log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, services: Services) -> App:
     """A Bolt app for HTTP or Socket Mode; requires Slack settings."""
     settings.require_slack()
     assert settings.slack_bot_token is not None and settings.slack_signing_secret is not None
-    client = make_web_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    client = make_ack_path_client(
+        settings.slack_bot_token.get_secret_value(),
+        settings.slack_api_url,
+        timeout=settings.slack_ack_path_timeout_seconds,
+    )
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
+        # bot/web.py verifies every HTTP request on its raw bytes before Bolt parses it (Socket Mode
+        # needs none); Bolt's own check would log the whole body of a request it refuses.
+        request_verification_enabled=False,
+        # Unhandled requests reach the error handler below instead of a warning that quotes the body.
+        raise_error_for_unhandled_request=True,
         # Thin handlers ack in well under a millisecond; this avoids Bolt's ~10 ms ack polling.
         process_before_response=True,
     )
-    runbooks = RunbookRequests(services.queue, RunbookRepository(make_session_factory(services.db)))
-    audits = AuditRequests(services.cases, services.queue)
+    sessions = make_session_factory(services.db)
+    submitter = JobSubmitter(services.queue, sessions)
+    notices = Notices(submitter)
+    runbooks = RunbookRequests(submitter, RunbookRepository(sessions))
+    audits = AuditRequests(services.cases, submitter)
     commands.register(app, services.intake, settings.slack_command, runbooks, audits=audits)
-    actions.register(app, runbooks)
+    actions.register(app, runbooks, notices)
     runbook_feedback.register(app, runbooks)
     action_requests = ActionRequests(
-        services.queue,
-        ActionRepository(make_session_factory(services.db)),
+        submitter,
+        ActionRepository(sessions),
         services.cases,
         dry_run=settings.faultmaven_execution_mode != "live",
     )
-    approvals.register(app, action_requests)
+    approvals.register(app, action_requests, notices)
     action_forms.register(
         app,
         RunActionForms(
@@ -56,14 +66,9 @@ def create_app(settings: Settings, services: Services) -> App:
             settings.channel_environments,
             settings.oncall_groups,
         ),
+        notices,
     )
-    events.register(app, services.intake, services.incidents, action_requests, audits=audits)
+    events.register(app, services.intake, services.incidents, action_requests, audits=audits, notices=notices)
     views.register(app, services.intake, runbooks)
-
-    @app.error
-    def handle_unexpected_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
-        log.exception("unhandled error in a Slack listener", exc_info=error)
-        # Slash commands show this text to the user instead of "dispatch_failed".
-        return BoltResponse(status=200, body="⚠️ Something went wrong on our side; nothing you sent was lost.")
-
+    app.error(answer_listener_error)
     return app

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from bot.incidents import webhook_auth
 from bot.settings import Settings
+from handlers.inbound import SlackRequestAuth
 from handlers.webhooks import WebhookAuth
 from jobs.incident_intake import IncidentIntake
 from jobs.intake import Intake
@@ -27,6 +28,9 @@ class Services:
     intake: Intake
     incidents: IncidentIntake | None = None
     webhook_auth: WebhookAuth = field(default_factory=WebhookAuth)
+    # None: no signing secret, so every request to /slack/events is refused.
+    slack_auth: SlackRequestAuth | None = None
+    max_request_bytes: int = 1024 * 1024
 
 
 def build_services(settings: Settings) -> Services:
@@ -38,4 +42,9 @@ def build_services(settings: Settings) -> Services:
     services = Services(db=db, cases=cases, redis=redis, queue=queue, intake=Intake(cases, queue))
     services.incidents = IncidentIntake(IncidentRepository(make_session_factory(db)), queue)
     services.webhook_auth = webhook_auth(settings)
+    services.max_request_bytes = settings.faultmaven_max_request_bytes
+    if settings.slack_signing_secret is not None:
+        services.slack_auth = SlackRequestAuth(
+            settings.slack_signing_secret, settings.faultmaven_max_request_bytes
+        )
     return services

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     slack_command: str = "/faultmaven"
+    # Inbound bodies larger than this are refused with 413 before they are read in full (Slack's and
+    # the webhooks' payloads are far smaller); a short Web API timeout for the ack path (no retries).
+    faultmaven_max_request_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    slack_ack_path_timeout_seconds: float = Field(default=2.0, gt=0, le=2.5)
     redis_url: str | None = None
     database_url: str | None = None
     faultmaven_data_dir: Path = Path("./var")

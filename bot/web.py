@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from redis.exceptions import RedisError
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
@@ -14,7 +16,11 @@ from starlette.routing import Route
 
 from bot.services import Services
 from handlers import webhooks
+from handlers.inbound import RequestRefused, read_slack_request
+from handlers.slack_envelope import check_slack_body
 from storage.db import ping
+
+log = logging.getLogger(__name__)
 
 SETUP_HINT = (
     "FaultMaven is running but Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
@@ -30,9 +36,23 @@ def create_web_app(services: Services, bolt: App | None) -> Starlette:
             return JSONResponse(
                 {"ok": False, "error": "slack_not_configured", "hint": SETUP_HINT}, status_code=503
             )
-        body = await request.body()
+        if services.slack_auth is None:
+            return RequestRefused(401, "invalid_signature", "no signing secret is configured").response()
+        try:
+            # Authenticated on the raw bytes, then checked for shape, before Bolt parses anything.
+            body = await read_slack_request(request, services.slack_auth)
+            bolt_body = check_slack_body(body, request.headers.get("content-type"))
+        except RequestRefused as refused:
+            log.info("slack request refused", extra={"status": refused.status, "error": refused.error})
+            return refused.response()
+        try:
+            bolt_request = to_bolt_request(request, bolt_body.encode())
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
+            # Bolt builds its context while parsing; a shape we did not foresee must still be a 400.
+            log.info("slack request refused", extra={"status": 400, "error": type(error).__name__})
+            return RequestRefused(400, "malformed", "the request's fields have unexpected types").response()
         # Bolt's App is synchronous; run it off the event loop so slow I/O never blocks other requests.
-        bolt_response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
+        bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
 
     async def healthz(_: Request) -> Response:
@@ -59,6 +79,10 @@ def create_web_app(services: Services, bolt: App | None) -> Starlette:
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/", index, methods=["GET"]),
-            *(webhooks.routes(services.incidents, services.webhook_auth) if services.incidents else []),
+            *(
+                webhooks.routes(services.incidents, services.webhook_auth, services.max_request_bytes)
+                if services.incidents
+                else []
+            ),
         ]
     )

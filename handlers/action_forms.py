@@ -3,6 +3,7 @@ the submitted form into a proposal, refusing any `<placeholder>` left unfilled."
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -11,9 +12,16 @@ from slack_sdk import WebClient
 
 from bot.blocks.run_action import RunActionMetadata, build_run_action_modal
 from bot.ids import Ids
+from engine.actions.credentials import credential_refusal
 from engine.case_facts import fill_values, unfilled_placeholders
+from engine.errors import InvalidInputError
+from engine.record_ids import parse_record_id
 from handlers.approval_payloads import parse_parameter_lines
 from jobs.action_forms import RunActionForms, RunActionSubmission
+from jobs.notices import Notices
+
+# What a diagnosis's action hash looks like in a Run… button's value (`case_id:key`).
+_ACTION_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
 
 
 class RunClick(BaseModel):
@@ -30,14 +38,15 @@ class RunClick(BaseModel):
         """None when the button's value is not `case_id:key`."""
         action = body["actions"][0]
         container = body.get("container") or {}
-        case_id, _, key = str(action.get("value", "")).partition(":")
-        if not case_id.isdigit() or not key:
+        case_ref, _, key = str(action.get("value", "")).partition(":")
+        case_id = parse_record_id(case_ref)
+        if case_id is None or not _ACTION_KEY.fullmatch(key):
             return None
         return cls(
             user_id=body["user"]["id"],
             channel_id=(body.get("channel") or {}).get("id") or container.get("channel_id") or "",
             trigger_id=body["trigger_id"],
-            case_id=int(case_id),
+            case_id=case_id,
             key=key,
         )
 
@@ -48,18 +57,18 @@ def _value(values: dict[str, Any], block: Ids, action: Ids) -> str:
 
 def handle_run_click(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Open the Run… modal with the command, target and parameters filled in from the case."""
+    click = RunClick.from_body(body)
+    if click is None:
+        raise InvalidInputError("That Run… button's value is not a case id and an action key.")
     ack()
     forms: RunActionForms = context["run_action_forms"]
-    click = RunClick.from_body(body)
-    form = (
-        forms.form(click.case_id, click.key, click.channel_id) if click else "That Run… button is not valid."
-    )
+    form = forms.form(click.case_id, click.key, click.channel_id)
     if isinstance(form, str):
-        channel = (body.get("channel") or {}).get("id")
-        if channel:
-            client.chat_postEphemeral(channel=channel, user=body["user"]["id"], text=form)
+        # A refusal is our own words, posted by a job: nothing but views.open runs inside the ack window.
+        notices: Notices = context["notices"]
+        action_ts = str(body["actions"][0].get("action_ts") or click.trigger_id)
+        notices.tell(f"run:{click.channel_id}:{action_ts}", click.channel_id, click.user_id, form)
         return
-    assert click is not None
     client.views_open(trigger_id=click.trigger_id, view=build_run_action_modal(form))
 
 
@@ -86,6 +95,9 @@ def handle_run_submission(ack: Ack, body: dict[str, Any], context: BoltContext) 
             errors[block.value] = f"Fill in {', '.join(left)} (here, or as name=value under Parameters)."
     if not target and Ids.RUN_TARGET_BLOCK.value not in errors:
         errors[Ids.RUN_TARGET_BLOCK.value] = "A target is needed."
+    refusal = credential_refusal(parameters)
+    if refusal is not None:
+        errors[Ids.RUN_PARAMS_BLOCK.value] = refusal
     if errors:
         ack(response_action="errors", errors=errors)
         return
@@ -105,12 +117,13 @@ def handle_run_submission(ack: Ack, body: dict[str, Any], context: BoltContext) 
     )
 
 
-def register(app: App, forms: RunActionForms) -> None:
-    """Attach the Run… button and its modal's submission; the forms facade reaches them through context."""
+def register(app: App, forms: RunActionForms, notices: Notices) -> None:
+    """Attach the Run… button and its modal's submission; the facades reach them through context."""
 
     @app.middleware
     def provide_run_action_forms(context: BoltContext, next: Any) -> None:
         context["run_action_forms"] = forms
+        context["notices"] = notices
         next()
 
     app.action(Ids.ACTION_RUN_BUTTON.value)(handle_run_click)

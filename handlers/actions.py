@@ -19,6 +19,10 @@ from bot.blocks.runbook_forms import (
 )
 from bot.blocks.runbooks import build_runbook_modal
 from bot.ids import Ids
+from engine.errors import InvalidInputError
+from engine.record_ids import parse_record_id
+from handlers.payloads import BlockActions
+from jobs.notices import Notices
 from jobs.runbook_requests import RunbookRequests
 
 log = logging.getLogger(__name__)
@@ -40,33 +44,37 @@ class ButtonClick(BaseModel):
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> ButtonClick:
-        """Parse Bolt's body for the first action."""
-        action = body["actions"][0]
-        channel = body.get("channel") or {}
-        container = body.get("container") or {}
+        """Parse Bolt's body for the first action; InvalidInputError says what is malformed."""
+        payload = BlockActions.parse(body)
         return cls(
-            user_id=body["user"]["id"],
-            channel_id=channel.get("id") or container.get("channel_id"),
-            trigger_id=body["trigger_id"],
-            value=str(action.get("value", "")),
-            action_ts=str(action.get("action_ts", body.get("trigger_id"))),
-            thread_ts=container.get("thread_ts"),
-            from_ephemeral=bool(container.get("is_ephemeral")),
+            user_id=payload.user.id,
+            channel_id=payload.channel_id,
+            trigger_id=payload.trigger_id,
+            value=payload.action.value,
+            action_ts=payload.click_ts,
+            thread_ts=payload.container.thread_ts,
+            from_ephemeral=payload.container.is_ephemeral,
         )
 
+    def record_id(self) -> int:
+        """The button's value as one of our ids; a malformed value never reaches a job."""
+        record_id = parse_record_id(self.value)
+        if record_id is None:
+            raise InvalidInputError("That button's value is not a valid id.")
+        return record_id
 
-def register(app: App, runbooks: RunbookRequests) -> None:
+
+def register(app: App, runbooks: RunbookRequests, notices: Notices) -> None:
     """Attach action listeners."""
 
     @app.action(Ids.RUNBOOK_SHARE_BUTTON.value)
     def handle_share_click(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         click = ButtonClick.from_body(body)
-        if click.channel_id is None or not click.value.isdigit():
+        runbook_id = click.record_id()
+        if click.channel_id is None:
             return
-        runbooks.share(
-            f"{click.channel_id}:{click.action_ts}", click.channel_id, click.user_id, int(click.value)
-        )
+        runbooks.share(f"{click.channel_id}:{click.action_ts}", click.channel_id, click.user_id, runbook_id)
 
     @app.action(Ids.RUNBOOK_VIEW_BUTTON.value)
     def handle_view_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -81,17 +89,15 @@ def register(app: App, runbooks: RunbookRequests) -> None:
     def handle_create_runbook_click(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         click = ButtonClick.from_body(body)
-        if click.value.isdigit():
-            runbooks.create_draft(f"{click.channel_id}:{click.action_ts}", int(click.value), click.user_id)
+        runbooks.create_draft(f"{click.channel_id}:{click.action_ts}", click.record_id(), click.user_id)
 
     @app.action(Ids.RUNBOOK_CREATE_ASK_BUTTON.value)
     def handle_create_runbook_ask_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         click = ButtonClick.from_body(body)
-        if click.value.isdigit():
-            # Resolved at the source, so the fix is unknown: ask for it (the modal must open within 3 s).
-            target = FixTarget(case_id=int(click.value), channel_id=click.channel_id)
-            client.views_open(trigger_id=click.trigger_id, view=build_runbook_fix_modal(target))
+        # Resolved at the source, so the fix is unknown: ask for it (the modal must open within 3 s).
+        target = FixTarget(case_id=click.record_id(), channel_id=click.channel_id)
+        client.views_open(trigger_id=click.trigger_id, view=build_runbook_fix_modal(target))
 
     @app.action(Ids.RUNBOOK_EDIT_BUTTON.value)
     def handle_edit_runbook_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -105,16 +111,13 @@ def register(app: App, runbooks: RunbookRequests) -> None:
             )
             client.views_open(trigger_id=click.trigger_id, view=build_runbook_edit_modal(runbook, target))
         elif refusal is not None and click.channel_id is not None:
-            client.chat_postEphemeral(
-                channel=click.channel_id, user=click.user_id, text=refusal, thread_ts=click.thread_ts
-            )
+            notices.tell(click.action_ts, click.channel_id, click.user_id, refusal, click.thread_ts)
 
     @app.action(Ids.RUNBOOK_DECLINE_BUTTON.value)
     def handle_decline_runbook_click(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         click = ButtonClick.from_body(body)
-        if click.value.isdigit():
-            runbooks.decline(f"{click.channel_id}:{click.action_ts}", int(click.value), click.user_id)
+        runbooks.decline(f"{click.channel_id}:{click.action_ts}", click.record_id(), click.user_id)
 
     @app.action(Ids.RUNBOOK_APPROVE_BUTTON.value)
     def handle_approve_click(ack: Ack, body: dict[str, Any]) -> None:
@@ -127,9 +130,10 @@ def register(app: App, runbooks: RunbookRequests) -> None:
         _review(ButtonClick.from_body(body), "reject")
 
     def _review(click: ButtonClick, decision: str) -> None:
-        if click.channel_id is None or not click.value.isdigit():
+        runbook_id = click.record_id()
+        if click.channel_id is None:
             return
         key = f"{click.channel_id}:{click.action_ts}:{click.user_id}"
         runbooks.review(
-            key, int(click.value), click.user_id, decision, click.channel_id, notify=click.from_ephemeral
+            key, runbook_id, click.user_id, decision, click.channel_id, notify=click.from_ephemeral
         )

@@ -12,9 +12,12 @@ from slack_sdk import WebClient
 from bot.blocks.approvals import build_approval_info_modal
 from bot.blocks.propose import build_propose_modal
 from bot.ids import Ids
+from engine.errors import InvalidInputError
+from engine.record_ids import parse_record_id
 from handlers.approval_payloads import RUN_USAGE, parse_parameter_lines, parse_run
-from handlers.payloads import SlashCommand
+from handlers.payloads import BlockActions, SlashCommand, user_id_of, view_id_of
 from jobs.action_requests import ActionRequests
+from jobs.notices import Notices
 
 
 class Click(BaseModel):
@@ -31,94 +34,89 @@ class Click(BaseModel):
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> Click:
-        action = body["actions"][0]
-        container = body.get("container") or {}
-        channel = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
-        message_ts = container.get("message_ts") or (body.get("message") or {}).get("ts") or ""
+        """Parse Bolt's body for the first action; InvalidInputError says what is malformed."""
+        payload = BlockActions.parse(body)
+        message_ts = payload.container.message_ts or (payload.message.ts if payload.message else None)
         return cls(
-            user_id=body["user"]["id"],
-            channel_id=channel,
-            message_ts=message_ts,
-            trigger_id=body["trigger_id"],
-            value=str(action.get("value", "")),
-            action_ts=str(action.get("action_ts", body["trigger_id"])),
+            user_id=payload.user.id,
+            channel_id=payload.channel_id or "",
+            message_ts=message_ts or "",
+            trigger_id=payload.trigger_id,
+            value=payload.action.value,
+            action_ts=payload.click_ts,
         )
 
     @property
-    def number(self) -> int | None:
-        """The button's value as an id, when it is one."""
-        return int(self.value) if self.value.isdigit() else None
+    def number(self) -> int:
+        """The button's value as one of our ids; a malformed value never reaches a job."""
+        number = parse_record_id(self.value)
+        if number is None:
+            raise InvalidInputError("That button's value is not a valid request id.")
+        return number
 
 
-def _refuse(client: WebClient, click: Click, text: str) -> None:
-    if click.channel_id:
-        client.chat_postEphemeral(channel=click.channel_id, user=click.user_id, text=text)
-
-
-def register(app: App, requests: ActionRequests) -> None:
+def register(app: App, requests: ActionRequests, notices: Notices) -> None:
     """Attach the action listeners, the propose modal's submission, and nothing else."""
 
     @app.action(Ids.APPROVAL_APPROVE_BUTTON.value)
-    def handle_approve_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def handle_approve_click(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        _vote(Click.from_body(body), "approve", client)
+        _vote(Click.from_body(body), "approve")
 
     @app.action(Ids.APPROVAL_DENY_BUTTON.value)
-    def handle_deny_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def handle_deny_click(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        _vote(Click.from_body(body), "deny", client)
+        _vote(Click.from_body(body), "deny")
 
-    def _vote(click: Click, kind: str, client: WebClient) -> None:
-        if click.number is None:
-            _refuse(client, click, "That approval button is not valid.")
-            return
-        requests.vote(click.number, click.user_id, kind, click.channel_id, click.message_ts)
+    def _vote(click: Click, kind: str) -> None:
+        requests.vote(click.number, click.user_id, kind, click.channel_id, click.message_ts, click.action_ts)
 
     @app.action(Ids.APPROVAL_INFO_BUTTON.value)
     def handle_more_info_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         click = Click.from_body(body)
-        found = requests.details(click.number) if click.number is not None else None
+        found = requests.details(click.number)
         if found is None:
-            _refuse(client, click, "I can't find that request.")
+            if click.channel_id:
+                notices.tell(click.action_ts, click.channel_id, click.user_id, "I can't find that request.")
             return
         # trigger_id lives 3 s: the modal opens here (two primary-key reads), not in a job.
         client.views_open(trigger_id=click.trigger_id, view=build_approval_info_modal(*found))
 
     @app.action(Ids.ACTION_ROLLBACK_BUTTON.value)
-    def handle_rollback_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def handle_rollback_click(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        _roll_back(Click.from_body(body), False, client)
+        _roll_back(Click.from_body(body), False)
 
     @app.action(Ids.ACTION_UNDO_BUTTON.value)
-    def handle_undo_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def handle_undo_click(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        _roll_back(Click.from_body(body), True, client)
+        _roll_back(Click.from_body(body), True)
 
-    def _roll_back(click: Click, undo: bool, client: WebClient) -> None:
-        if click.number is None:
-            _refuse(client, click, "That button is not valid.")
-            return
-        requests.roll_back(click.number, click.user_id, click.channel_id, click.message_ts, undo)
+    def _roll_back(click: Click, undo: bool) -> None:
+        requests.roll_back(
+            click.number, click.user_id, click.channel_id, click.message_ts, undo, click.action_ts
+        )
 
     @app.action(Ids.ACTION_FIXED_BUTTON.value)
-    def handle_fixed_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def handle_fixed_click(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        _answer(Click.from_body(body), True, client)
+        _answer(Click.from_body(body), True)
 
     @app.action(Ids.ACTION_NOT_FIXED_BUTTON.value)
-    def handle_not_fixed_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def handle_not_fixed_click(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        _answer(Click.from_body(body), False, client)
+        _answer(Click.from_body(body), False)
 
-    def _answer(click: Click, fixed: bool, client: WebClient) -> None:
-        if click.number is None:
-            _refuse(client, click, "That button is not valid.")
-            return
-        requests.answer_fixed(click.number, click.user_id, fixed, click.channel_id, click.message_ts)
+    def _answer(click: Click, fixed: bool) -> None:
+        requests.answer_fixed(
+            click.number, click.user_id, fixed, click.channel_id, click.message_ts, click.action_ts
+        )
 
     @app.view(Ids.PROPOSE_MODAL.value)
     def handle_propose_submission(ack: Ack, body: dict[str, Any]) -> None:
+        user_id = user_id_of(body)
+        view_id = view_id_of(body)
         values = body["view"].get("state", {}).get("values", {})
 
         def read(block: Ids, action: Ids) -> str:
@@ -140,9 +138,7 @@ def register(app: App, requests: ActionRequests) -> None:
             return
         ack()
         reason = read(Ids.PROPOSE_REASON_BLOCK, Ids.PROPOSE_REASON_INPUT)
-        requests.propose(
-            case_id, body["user"]["id"], action, target, parameters, reason, f"modal:{body['view']['id']}"
-        )
+        requests.propose(case_id, user_id, action, target, parameters, reason, f"modal:{view_id}")
 
 
 def open_propose_modal(cmd: SlashCommand, client: WebClient) -> None:
@@ -155,12 +151,12 @@ def open_propose_modal(cmd: SlashCommand, client: WebClient) -> None:
 
 
 def propose_from_thread(
-    requests: ActionRequests, client: WebClient, case_id: int, channel: str, user: str, rest: str, ts: str
+    requests: ActionRequests, notices: Notices, case_id: int, channel: str, user: str, rest: str, ts: str
 ) -> None:
     """`@FaultMaven run …` in a case thread: propose it, or explain the syntax privately."""
     parsed = parse_run(rest)
     if isinstance(parsed, str):
-        client.chat_postEphemeral(channel=channel, user=user, text=parsed or RUN_USAGE)
+        notices.tell(f"{channel}:{ts}", channel, user, parsed or RUN_USAGE)
         return
     requests.propose(
         case_id,

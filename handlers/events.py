@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 
 from bot.blocks.report import usage_text
 from handlers.approval_payloads import run_words
@@ -18,6 +17,7 @@ from jobs.action_requests import ActionRequests
 from jobs.audit_trail import AuditRequests
 from jobs.incident_intake import IncidentIntake
 from jobs.intake import Intake, NewCaseRequest
+from jobs.notices import Notices
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +37,16 @@ def register(
     resolutions: IncidentIntake | None = None,
     actions: ActionRequests | None = None,
     audits: AuditRequests | None = None,
+    notices: Notices | None = None,
 ) -> None:
     """Attach event listeners; `@FaultMaven resolve …` in a case thread resolves it via `resolutions`."""
 
+    def tell(message: MessageEvent, user: str, text: str) -> None:
+        if notices is not None:
+            notices.tell(f"{message.channel}:{message.ts}", message.channel, user, text, message.thread_ts)
+
     @app.event("app_mention")
-    def handle_mention_event(ack: Ack, event: dict[str, Any], client: WebClient) -> None:
+    def handle_mention_event(ack: Ack, event: dict[str, Any]) -> None:
         ack()
         message = MessageEvent.model_validate(event)
         if not message.from_a_person or message.user is None:
@@ -51,16 +56,14 @@ def register(
         )
         if audits is not None and is_audit_request(message.words):
             if case_id is None:
-                client.chat_postEphemeral(
-                    channel=message.channel, user=message.user, text=AUDIT_USAGE, thread_ts=message.thread_ts
-                )
+                tell(message, message.user, AUDIT_USAGE)
                 return
             audits.upload(message.ts, case_id, message.channel, message.thread_ts, message.user)
             return
         if case_id is not None:
             run = run_words(message.words)
-            if actions is not None and run is not None:
-                propose_from_thread(actions, client, case_id, message.channel, message.user, run, message.ts)
+            if actions is not None and notices is not None and run is not None:
+                propose_from_thread(actions, notices, case_id, message.channel, message.user, run, message.ts)
                 return
             summary = resolve_summary(message.words)
             if resolutions is not None and summary is not None:
@@ -69,7 +72,7 @@ def register(
             intake.record_reply(case_id, message.user, message.words, message.ts, addressed=True)
             return
         if not message.words:
-            client.chat_postEphemeral(channel=message.channel, user=message.user, text=usage_text())
+            tell(message, message.user, usage_text())
             return
         intake.open_case(
             NewCaseRequest(

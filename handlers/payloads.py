@@ -6,7 +6,9 @@ import json
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from engine.errors import InvalidInputError
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
 
@@ -19,11 +21,12 @@ def strip_mentions(text: str) -> str:
 class SlashCommand(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    command: str
+    command: str = Field(max_length=64)
     text: str = ""
-    user_id: str
-    channel_id: str
-    trigger_id: str
+    # Slack's ids are short; bounding them keeps the keys built from them within their columns.
+    user_id: str = Field(min_length=1, max_length=64)
+    channel_id: str = Field(min_length=1, max_length=64)
+    trigger_id: str = Field(min_length=1, max_length=128)
 
     @property
     def subcommand(self) -> str:
@@ -44,11 +47,11 @@ class MessageEvent(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     type: str
-    channel: str
-    user: str | None = None
+    channel: str = Field(min_length=1, max_length=64)
+    user: str | None = Field(default=None, max_length=64)
     text: str = ""
-    ts: str
-    thread_ts: str | None = None
+    ts: str = Field(min_length=1, max_length=64)
+    thread_ts: str | None = Field(default=None, max_length=64)
     subtype: str | None = None
     bot_id: str | None = None
 
@@ -89,11 +92,14 @@ class ReportSubmission(BaseModel):
             block, action = ids[field]
             element = values.get(block, {}).get(action, {})
             raw = element.get("value")
-            if raw is None and element.get("selected_option"):
-                raw = element["selected_option"].get("value")
+            selected = element.get("selected_option")
+            if raw is None and isinstance(selected, dict):
+                raw = selected.get("value")
             return raw.strip() if isinstance(raw, str) and raw.strip() else None
 
-        meta = json.loads(view.get("private_metadata") or "{}")
+        meta = json.loads(view.get("private_metadata") or "{}")  # ValueError when it is not JSON
+        if not isinstance(meta, dict):
+            meta = {}
         problem = read("problem") or ""
         return cls(
             view_id=view["id"],
@@ -104,3 +110,99 @@ class ReportSubmission(BaseModel):
             service=read("service"),
             severity=read("severity"),
         )
+
+
+def validation_reason(error: ValidationError) -> str:
+    """Where and what, in pydantic's words (never the offending input), short enough for a reply."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "body"
+    return f"{where}: {first['msg']}"[:200]
+
+
+class _SlackId(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = Field(min_length=1, max_length=64)
+
+
+class _Container(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    channel_id: str | None = Field(default=None, max_length=64)
+    message_ts: str | None = Field(default=None, max_length=64)
+    thread_ts: str | None = Field(default=None, max_length=64)
+    is_ephemeral: bool = False
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    ts: str | None = Field(default=None, max_length=64)
+
+
+class _ClickedAction(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    # Our buttons carry ids and short keys; Slack caps a button value at 2,000 characters.
+    value: str = Field(default="", max_length=2000)
+    action_ts: str | None = Field(default=None, max_length=64)
+
+
+class BlockActions(BaseModel):
+    """The parts of a block_actions payload every button handler reads, type-checked."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    user: _SlackId
+    trigger_id: str = Field(min_length=1, max_length=256)
+    actions: list[_ClickedAction] = Field(min_length=1)
+    channel: _SlackId | None = None
+    container: _Container = Field(default_factory=_Container)
+    message: _Message | None = None
+
+    @classmethod
+    def parse(cls, body: dict[str, Any]) -> BlockActions:
+        """The payload, or InvalidInputError saying what was wrong with it."""
+        try:
+            return cls.model_validate(body)
+        except ValidationError as error:
+            raise InvalidInputError(f"That click could not be read ({validation_reason(error)}).") from error
+
+    @property
+    def action(self) -> _ClickedAction:
+        """The clicked element (Slack sends exactly one per click)."""
+        return self.actions[0]
+
+    @property
+    def channel_id(self) -> str | None:
+        """Where the clicked message is."""
+        return (self.channel.id if self.channel else None) or self.container.channel_id
+
+    @property
+    def click_ts(self) -> str:
+        """What identifies this click: its action_ts (a redelivery carries the same one)."""
+        return self.action.action_ts or self.trigger_id
+
+
+def user_id_of(body: dict[str, Any]) -> str:
+    """The person behind an interaction payload, or InvalidInputError."""
+    try:
+        return _SlackId.model_validate(body.get("user")).id
+    except ValidationError as error:
+        raise InvalidInputError(f"That request names no user ({validation_reason(error)}).") from error
+
+
+class _ViewRef(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = Field(min_length=1, max_length=64)
+
+
+def view_id_of(body: dict[str, Any]) -> str:
+    """The submitted modal's id, or InvalidInputError."""
+    try:
+        return _ViewRef.model_validate(body.get("view")).id
+    except ValidationError as error:
+        raise InvalidInputError(
+            f"That form submission names no view ({validation_reason(error)})."
+        ) from error

@@ -7,6 +7,8 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.ids import Ids
+from engine.errors import InvalidInputError
+from engine.record_ids import parse_record_id_pair
 from handlers.actions import ButtonClick
 from jobs.runbook_requests import RunbookRequests
 
@@ -16,7 +18,9 @@ def register(app: App, runbooks: RunbookRequests) -> None:
 
     def enqueue_vote(body: dict[str, Any], worked: bool) -> None:
         click = ButtonClick.from_body(body)
-        # The value is checked by the job, which answers a bad one ephemerally instead of dropping it.
+        # Only a well-formed `<case id>:<runbook id>` reaches the job, which checks it against its records.
+        if parse_record_id_pair(click.value) is None:
+            raise InvalidInputError("That vote button's value is not a valid case and runbook id.")
         # Keyed on the click: Slack's retry of it is queued once; a second click is a second job
         # that the vote table's unique key turns into "unchanged".
         key = f"{click.channel_id}:{click.action_ts}:{click.user_id}"

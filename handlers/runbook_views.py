@@ -1,26 +1,24 @@
 """Runbook modal submissions: an edit of a draft, and the root cause and fix of a source-resolved case.
 
-Both validate, enqueue one job, then ack. With process_before_response the HTTP answer leaves when the
-listener returns anyway, so enqueueing (~1 ms) before `ack()` costs nothing, and it lets a queue
-outage keep the modal open with the person's text in it instead of closing it on a lost edit.
+Both validate, record one job in the SQL outbox and enqueue it, then ack. With process_before_response
+the HTTP answer leaves when the listener returns anyway, so recording before `ack()` costs nothing, and
+a database failure (the one way the edit could be lost) reaches the error handler instead of a closed
+modal that pretends it was saved. A Redis outage only delays the job: the sweeper enqueues it later.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from pydantic import ValidationError
-from redis.exceptions import RedisError
 from slack_bolt import Ack, App
 
 from bot.blocks.runbook_forms import EDIT_FIELDS, REQUIRED_FIELDS, EditTarget, FixTarget
 from bot.ids import Ids
 from engine.runbooks.models import SECTION_TITLES, RunbookSections
+from handlers.payloads import user_id_of, view_id_of
 from jobs.runbook_edits import RunbookEdit
 from jobs.runbook_requests import RunbookRequests
-
-log = logging.getLogger(__name__)
 
 FIX_FIELDS = {"root_cause": Ids.RUNBOOK_FIX_CAUSE, "fix": Ids.RUNBOOK_FIX_FIX}
 REQUIRED_TEXT = {
@@ -29,7 +27,6 @@ REQUIRED_TEXT = {
     "root_cause": "Say what caused it.",
     "fix": "Say what fixed it.",
 }
-QUEUE_DOWN = "Couldn't save right now (the worker queue is unreachable). Please try again in a minute."
 
 
 def read_inputs(view: dict[str, Any], fields: dict[str, Ids]) -> dict[str, str]:
@@ -51,6 +48,7 @@ def register(app: App, runbooks: RunbookRequests) -> None:
 
     @app.view(Ids.RUNBOOK_EDIT_MODAL.value)
     def handle_runbook_edit_submission(ack: Ack, body: dict[str, Any]) -> None:
+        user_id, view_id = user_id_of(body), view_id_of(body)
         view = body["view"]
         values = read_inputs(view, EDIT_FIELDS)
         errors = _missing(values, REQUIRED_FIELDS, EDIT_FIELDS)
@@ -66,23 +64,13 @@ def register(app: App, runbooks: RunbookRequests) -> None:
             title=values["title"][:300],
             sections=RunbookSections(**{name: values[name] for name in SECTION_TITLES}),
         )
-        try:
-            runbooks.save_edit(
-                view["id"],
-                target.runbook_id,
-                body["user"]["id"],
-                target.channel_id or "",
-                edit,
-                target.notify,
-            )
-        except RedisError:
-            log.warning("queue unreachable; runbook edit not saved", extra={"runbook_id": target.runbook_id})
-            ack(response_action="errors", errors={Ids.RUNBOOK_EDIT_TITLE.value: QUEUE_DOWN})
-            return
+        # Recorded in the SQL outbox before it is enqueued: a Redis outage delays the save, never loses it.
+        runbooks.save_edit(view_id, target.runbook_id, user_id, target.channel_id or "", edit, target.notify)
         ack()
 
     @app.view(Ids.RUNBOOK_FIX_MODAL.value)
     def handle_runbook_fix_submission(ack: Ack, body: dict[str, Any]) -> None:
+        user_id, view_id = user_id_of(body), view_id_of(body)
         view = body["view"]
         values = read_inputs(view, FIX_FIELDS)
         errors = _missing(values, ("root_cause", "fix"), FIX_FIELDS)
@@ -94,12 +82,5 @@ def register(app: App, runbooks: RunbookRequests) -> None:
         except ValidationError:
             ack(response_action="errors", errors={Ids.RUNBOOK_FIX_CAUSE.value: "This form is out of date."})
             return
-        try:
-            runbooks.create_draft_with_fix(
-                view["id"], target.case_id, body["user"]["id"], values["root_cause"], values["fix"]
-            )
-        except RedisError:
-            log.warning("queue unreachable; runbook draft not started", extra={"case_id": target.case_id})
-            ack(response_action="errors", errors={Ids.RUNBOOK_FIX_CAUSE.value: QUEUE_DOWN})
-            return
+        runbooks.create_draft_with_fix(view_id, target.case_id, user_id, values["root_cause"], values["fix"])
         ack()

@@ -11,7 +11,7 @@ from bot.ids import Ids
 from engine.errors import FaultMavenError
 from engine.models import Severity
 from handlers import runbook_views
-from handlers.payloads import ReportSubmission
+from handlers.payloads import ReportSubmission, user_id_of
 from jobs.intake import Intake, NewCaseRequest
 from jobs.runbook_requests import RunbookRequests
 
@@ -31,8 +31,8 @@ def register(app: App, intake: Intake, runbooks: RunbookRequests | None = None) 
     @app.view(Ids.REPORT_MODAL.value)
     def handle_report_submission(ack: Ack, body: dict[str, Any]) -> None:
         try:
-            report = ReportSubmission.from_view(body["user"]["id"], body["view"], REPORT_FIELDS)
-        except ValidationError:
+            report = ReportSubmission.from_view(user_id_of(body), body["view"], REPORT_FIELDS)
+        except (ValidationError, ValueError):
             ack(response_action="errors", errors={Ids.REPORT_PROBLEM_BLOCK.value: "Describe what is broken."})
             return
         if not report.channel_id:

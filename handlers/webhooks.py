@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from engine.errors import StorageUnavailableError
+from handlers.inbound import DEFAULT_MAX_BODY_BYTES, RequestRefused, read_bounded_body
 from jobs.incident_intake import IncidentIntake
 from jobs.incident_payloads import ALERTMANAGER, PAGERDUTY, AlertmanagerWebhook, PagerDutyWebhook
 
@@ -48,7 +49,7 @@ def bearer_token_ok(header: str, token: str) -> bool:
 def _reason(error: ValidationError) -> str:
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or "body"
-    return f"{where}: {first['msg']}"
+    return f"{where}: {first['msg']}"[:200]
 
 
 def _error(status: int, error: str, reason: str) -> JSONResponse:
@@ -66,18 +67,37 @@ def _record(intake: IncidentIntake, **event: Any) -> Response:
     return JSONResponse({"ok": True, "queued": recorded.queued}, status_code=202)
 
 
-def routes(intake: IncidentIntake, auth: WebhookAuth) -> list[Route]:
-    """The webhook routes the web process serves."""
+def _malformed(body: bytes) -> Response | None:
+    # Decoded up front: the raw JSON is stored as text, and pydantic would accept invalid UTF-8 bytes.
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return _error(400, "malformed", "the body is not UTF-8")
+    return None
+
+
+def routes(
+    intake: IncidentIntake, auth: WebhookAuth, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+) -> list[Route]:
+    """The webhook routes the web process serves; bodies beyond `max_body_bytes` get 413 unread."""
 
     async def handle_pagerduty_webhook(request: Request) -> Response:
         if not auth.pagerduty_secrets:
             return _error(503, "not_configured", "set PAGERDUTY_WEBHOOK_SECRET to accept PagerDuty webhooks")
-        body = await request.body()
+        signature = request.headers.get("x-pagerduty-signature", "")
+        if not signature:
+            return _error(401, "invalid_signature", "X-PagerDuty-Signature is missing")
+        try:
+            body = await read_bounded_body(request, max_body_bytes)
+        except RequestRefused as refused:
+            return refused.response()
         if not pagerduty_signature_ok(
             body, request.headers.get("x-pagerduty-signature", ""), auth.pagerduty_secrets
         ):
             log.warning("pagerduty webhook with a bad signature")
             return _error(401, "invalid_signature", "X-PagerDuty-Signature does not match")
+        if (malformed := _malformed(body)) is not None:
+            return malformed
         try:
             hook = PagerDutyWebhook.model_validate_json(body)
             if not hook.supported:
@@ -103,7 +123,12 @@ def routes(intake: IncidentIntake, auth: WebhookAuth) -> list[Route]:
         if not bearer_token_ok(request.headers.get("authorization", ""), auth.alertmanager_token):
             log.warning("alertmanager webhook with a bad token")
             return _error(401, "invalid_token", "Authorization: Bearer <ALERTMANAGER_TOKEN> is required")
-        body = await request.body()
+        try:
+            body = await read_bounded_body(request, max_body_bytes)
+        except RequestRefused as refused:
+            return refused.response()
+        if (malformed := _malformed(body)) is not None:
+            return malformed
         try:
             hook = AlertmanagerWebhook.model_validate_json(body)
         except ValidationError as error:

@@ -213,11 +213,11 @@ def _mark_rolled_back(ctx: JobContext, rt: ActionRuntime, parent_id: int, case_r
 
 
 def propose_rollback(
-    proposal_id: int, user_id: str, channel_id: str, message_ts: str, undo: int
+    proposal_id: int, user_id: str, channel_id: str, message_ts: str, undo: int, click_ts: str = ""
 ) -> dict[str, Any]:
     """Roll back (or Undo) an executed action: a new request, itself subject to the policy."""
     ctx, rt = action_runtime()
-    ctx.cases.claim_job(rollback_key(proposal_id, user_id, message_ts))
+    ctx.cases.claim_job(rollback_key(proposal_id, user_id, message_ts, click_ts))
     row = clicked_proposal(ctx, rt, proposal_id, user_id, channel_id, message_ts, on="result")
     if row is None:
         return {"status": "forged", "proposal_id": proposal_id}
@@ -263,11 +263,11 @@ def propose_rollback(
 
 
 def record_fix_answer(
-    proposal_id: int, user_id: str, fixed: int, channel_id: str, message_ts: str
+    proposal_id: int, user_id: str, fixed: int, channel_id: str, message_ts: str, click_ts: str = ""
 ) -> dict[str, Any]:
     """Record the answer to "did it fix it?"; the latest answer is kept and shown on the result message."""
     ctx, rt = action_runtime()
-    ctx.cases.claim_job(fix_answer_key(proposal_id, user_id, fixed, message_ts))
+    ctx.cases.claim_job(fix_answer_key(proposal_id, user_id, fixed, message_ts, click_ts))
     row = clicked_proposal(ctx, rt, proposal_id, user_id, channel_id, message_ts, on="result")
     if row is None:
         return {"status": "forged", "proposal_id": proposal_id}

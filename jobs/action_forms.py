@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from redis.exceptions import RedisError
 
 from bot.blocks.run_action import RunActionForm
+from engine.actions.credentials import credential_refusal
 from engine.approvals.command_effects import is_executable
 from engine.approvals.policy import ApprovalLevel, ApprovalPolicy
 from engine.case_facts import CaseFacts, extract_case_facts, fill_placeholders, unfilled_placeholders
@@ -126,8 +127,9 @@ def propose_submitted_action(submission_json: str) -> dict[str, Any]:
         return {"status": "forged", "case_id": submitted.case_id}
     action = find_recommended(case, submitted.key)
     unfilled = unfilled_placeholders(f"{submitted.command}\n{submitted.target}")
-    if action is None or unfilled:
-        why = (
+    refusal = credential_refusal(submitted.parameters)
+    if action is None or unfilled or refusal:
+        why = refusal or (
             f"Fill in {', '.join(unfilled)} first."
             if unfilled
             else "That action is no longer in the latest diagnosis."

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
-
-from redis.exceptions import RedisError
 
 from bot.blocks.approvals import ProposalCard
 from engine.actions.credentials import credential_refusal
 from engine.errors import InvalidInputError
 from engine.models import Diagnosis
+from engine.record_ids import parse_record_ref
 from engine.redaction import redact
 from jobs.action_cards import card_of
-from jobs.queue import JobQueue
+from jobs.submission import JobSubmitter
 from storage.actions import ActionRepository
 from storage.cases import CaseRepository
 from storage.outbox import PendingJob
-
-log = logging.getLogger(__name__)
 
 
 def _safe(key: str) -> str:
@@ -28,37 +24,41 @@ def _safe(key: str) -> str:
 
 
 # Outbox keys: the job rebuilds its own key from its arguments to mark the entry claimed.
-def vote_key(proposal_id: int, user_id: str, kind: str, message_ts: str) -> str:
-    return f"record_vote:{proposal_id}:{user_id}:{kind}:{_safe(message_ts)}"
+# Keyed on the click itself (its action_ts): a redelivery of that click is one job, but a later click by
+# the same person is a new one, so a click the rules refused never swallows a later valid one. A second
+# valid vote is still counted once: the vote table's unique key answers "already counted".
+def _click_suffix(click_ts: str) -> str:
+    # Jobs queued before clicks carried their action_ts rebuild the old key.
+    return f":{_safe(click_ts)}" if click_ts else ""
 
 
-def rollback_key(proposal_id: int, user_id: str, message_ts: str) -> str:
-    return f"propose_rollback:{proposal_id}:{user_id}:{_safe(message_ts)}"
+def vote_key(proposal_id: int, user_id: str, kind: str, message_ts: str, click_ts: str = "") -> str:
+    return f"record_vote:{proposal_id}:{user_id}:{kind}:{_safe(message_ts)}{_click_suffix(click_ts)}"
 
 
-def fix_answer_key(proposal_id: int, user_id: str, fixed: int, message_ts: str) -> str:
-    return f"record_fix_answer:{proposal_id}:{user_id}:{int(fixed)}:{_safe(message_ts)}"
+def rollback_key(proposal_id: int, user_id: str, message_ts: str, click_ts: str = "") -> str:
+    return f"propose_rollback:{proposal_id}:{user_id}:{_safe(message_ts)}{_click_suffix(click_ts)}"
+
+
+def fix_answer_key(proposal_id: int, user_id: str, fixed: int, message_ts: str, click_ts: str = "") -> str:
+    suffix = _click_suffix(click_ts)
+    return f"record_fix_answer:{proposal_id}:{user_id}:{int(fixed)}:{_safe(message_ts)}{suffix}"
 
 
 class ActionRequests:
     """Thin: a primary-key read at most, one outbox insert, one enqueue."""
 
     def __init__(
-        self, queue: JobQueue, repo: ActionRepository, cases: CaseRepository, dry_run: bool = True
+        self, submitter: JobSubmitter, repo: ActionRepository, cases: CaseRepository, dry_run: bool = True
     ) -> None:
-        self.queue = queue
+        self.submitter = submitter
         self.repo = repo
         self.cases = cases
         self.dry_run = dry_run
 
     def _submit(self, job: PendingJob) -> bool:
-        if not self.repo.record_request(job):
-            return False  # the same click delivered twice
-        try:
-            self.queue.enqueue(job, fresh=True)
-        except RedisError:
-            log.warning("redis unavailable, job left in outbox", extra={"job_key": job.job_key})
-        return True
+        # False: the same click delivered twice (its outbox key exists), so nothing is queued again.
+        return self.submitter.submit(job)
 
     def run_recommended(self, case_id: int, key: str, user_id: str, channel_id: str, delivery: str) -> bool:
         """Run… on a diagnosis' recommended action."""
@@ -92,33 +92,34 @@ class ActionRequests:
         ]
         return self._submit(PendingJob(f"propose_action:{_safe(delivery)}", "propose_action", args))
 
-    def vote(self, proposal_id: int, user_id: str, kind: str, channel_id: str, message_ts: str) -> bool:
-        """Approve or Deny; keyed per person and choice, so a double click counts once."""
-        key = vote_key(proposal_id, user_id, kind, message_ts)
-        return self._submit(
-            PendingJob(key, "record_vote", [proposal_id, user_id, kind, channel_id, message_ts])
-        )
+    def vote(
+        self, proposal_id: int, user_id: str, kind: str, channel_id: str, message_ts: str, click_ts: str
+    ) -> bool:
+        """Approve or Deny; keyed on the click, so its redelivery is one job (see vote_key)."""
+        key = vote_key(proposal_id, user_id, kind, message_ts, click_ts)
+        args: list[str | int] = [proposal_id, user_id, kind, channel_id, message_ts, click_ts]
+        return self._submit(PendingJob(key, "record_vote", args))
 
-    def roll_back(self, proposal_id: int, user_id: str, channel_id: str, message_ts: str, undo: bool) -> bool:
+    def roll_back(
+        self, proposal_id: int, user_id: str, channel_id: str, message_ts: str, undo: bool, click_ts: str
+    ) -> bool:
         """Roll back / Undo an executed action (the job decides under the policy)."""
-        key = rollback_key(proposal_id, user_id, message_ts)
-        args: list[str | int] = [proposal_id, user_id, channel_id, message_ts, int(undo)]
+        key = rollback_key(proposal_id, user_id, message_ts, click_ts)
+        args: list[str | int] = [proposal_id, user_id, channel_id, message_ts, int(undo), click_ts]
         return self._submit(PendingJob(key, "propose_rollback", args))
 
     def answer_fixed(
-        self, proposal_id: int, user_id: str, fixed: bool, channel_id: str, message_ts: str
+        self, proposal_id: int, user_id: str, fixed: bool, channel_id: str, message_ts: str, click_ts: str
     ) -> bool:
         """ "Did it fix it?" yes / no."""
-        key = fix_answer_key(proposal_id, user_id, int(fixed), message_ts)
-        args: list[str | int] = [proposal_id, user_id, int(fixed), channel_id, message_ts]
+        key = fix_answer_key(proposal_id, user_id, int(fixed), message_ts, click_ts)
+        args: list[str | int] = [proposal_id, user_id, int(fixed), channel_id, message_ts, click_ts]
         return self._submit(PendingJob(key, "record_fix_answer", args))
 
     def case_id_for_ref(self, ref: str) -> int | None:
         """FM-12 or 12 → 12, when that case exists (a primary-key read)."""
-        match = re.fullmatch(r"(?:FM-)?(\d+)", ref.strip(), re.I)
-        if match is None:
-            return None
-        case = self.cases.get(int(match.group(1)))
+        case_id = parse_record_ref(ref, "FM")
+        case = self.cases.get(case_id) if case_id is not None else None
         return case.id if case else None
 
     def details(

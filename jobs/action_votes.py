@@ -44,11 +44,11 @@ def groups_of(ctx: JobContext, row: ActionProposalRow, user_id: str) -> frozense
 
 
 def record_vote(
-    proposal_id: int, user_id: str, kind: str, channel_id: str, message_ts: str
+    proposal_id: int, user_id: str, kind: str, channel_id: str, message_ts: str, click_ts: str = ""
 ) -> dict[str, Any]:
     """Apply one Approve/Deny click; the first decision wins, everything else is refused politely."""
     ctx, rt = action_runtime()
-    ctx.cases.claim_job(vote_key(proposal_id, user_id, kind, message_ts))
+    ctx.cases.claim_job(vote_key(proposal_id, user_id, kind, message_ts, click_ts))
     row = clicked_proposal(ctx, rt, proposal_id, user_id, channel_id, message_ts, on="card")
     if row is None:
         record_audit(

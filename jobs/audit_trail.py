@@ -3,38 +3,34 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
+from engine.record_ids import parse_record_ref
 from jobs.audit import record_audit
 from jobs.audit_export import to_jsonl, to_markdown
-from jobs.queue import JobQueue
 from jobs.runtime import current_context
+from jobs.submission import JobSubmitter, claim_outbox, safe_key
 from storage.cases import CaseRepository
 from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
 
-_CASE_REF = re.compile(r"^#?(?:FM-?)?(?P<id>\d{1,9})$", re.I)
-
 
 def parse_case_ref(ref: str) -> int | None:
     """FM-12, fm12, #12 or 12 → 12; anything else → None."""
-    match = _CASE_REF.match(ref.strip())
-    return int(match.group("id")) if match else None
+    return parse_record_ref(ref, "FM")
 
 
-def _safe(key: str) -> str:
-    """RQ job ids allow letters, digits, '_' and '-'; Slack ids carry dots."""
-    return re.sub(r"[^A-Za-z0-9_-]", "-", key)
+def _outbox_key(request_key: str) -> str:
+    return f"upload_audit_trail:{safe_key(request_key)}"
 
 
 class AuditRequests:
     """What handlers may ask: does this case exist (a primary-key read), and please upload its trail."""
 
-    def __init__(self, cases: CaseRepository, queue: JobQueue) -> None:
+    def __init__(self, cases: CaseRepository, submitter: JobSubmitter) -> None:
         self.cases = cases
-        self.queue = queue
+        self.submitter = submitter
 
     def case_id_for(self, ref: str) -> int | None:
         """The id of an existing case named FM-12 (or 12), else None."""
@@ -42,13 +38,11 @@ class AuditRequests:
         return case_id if case_id is not None and self.cases.get(case_id) is not None else None
 
     def upload(self, key: str, case_id: int, channel_id: str, thread_ts: str | None, user_id: str) -> bool:
-        """Enqueue the upload once per Slack delivery key (trigger id or message ts)."""
+        """Record and enqueue the upload once per Slack delivery key (trigger id or message ts)."""
         job = PendingJob(
-            f"upload_audit_trail:{_safe(key)}",
-            "upload_audit_trail",
-            [case_id, channel_id, thread_ts or "", user_id, key],
+            _outbox_key(key), "upload_audit_trail", [case_id, channel_id, thread_ts or "", user_id, key]
         )
-        return self.queue.enqueue(job)
+        return self.submitter.submit(job)
 
 
 def upload_audit_trail(
@@ -56,6 +50,8 @@ def upload_audit_trail(
 ) -> dict[str, Any]:
     """Upload the case's trail (JSON lines + markdown timeline) into the case thread, once per request."""
     ctx = current_context()
+    if request_key:
+        claim_outbox(ctx.cases, _outbox_key(request_key))
     case = ctx.cases.get(int(case_id))
 
     def tell(text: str) -> None:

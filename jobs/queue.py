@@ -48,6 +48,7 @@ JOBS: dict[str, JobSpec] = {
     "save_runbook_edit": JobSpec("jobs.runbook_edits.save_runbook_edit", "high", 30),
     "list_runbook_reviews": JobSpec("jobs.runbook_reviews.list_runbook_reviews", "high", 30),
     "upload_audit_trail": JobSpec("jobs.audit_trail.upload_audit_trail", "high", 120),
+    "tell_user": JobSpec("jobs.notices.tell_user", "high", 30),
     # Actions and approvals: votes and expiry are quick; executions wait on automation endpoints.
     "propose_recommended_action": JobSpec("jobs.actions.propose_recommended_action", "high", 30),
     "propose_action": JobSpec("jobs.actions.propose_action", "high", 30),

@@ -24,6 +24,7 @@ from jobs.runbook_library import RunbookLibrary, fields_from_draft
 from jobs.runbook_offers import post_runbook_offer
 from jobs.runbook_reviews import reviewer_group_members
 from jobs.runtime import JobContext, current_context
+from jobs.submission import claim_outbox
 from jobs.usage import record_llm_calls
 from storage.models import Case
 from storage.runbook_models import RunbookOfferRow
@@ -44,9 +45,10 @@ def offer_runbook(ctx: JobContext, case: Case, resolution_id: int) -> str | None
     return post_runbook_offer(ctx, case, resolution_id)
 
 
-def decline_runbook_offer(case_id: int, user_id: str) -> dict[str, Any]:
+def decline_runbook_offer(case_id: int, user_id: str, outbox_key: str = "") -> dict[str, Any]:
     """'No thanks': the offer loses its buttons (unless a draft already exists)."""
     ctx = current_context()
+    claim_outbox(ctx.cases, outbox_key)
     repo = _library(ctx).repo
     offer = repo.get_offer(int(case_id))
     if offer is None or offer.offer_ts is None:
@@ -78,9 +80,10 @@ def _resolved_case(case: Case, resolution_summary: str, resolved_by: str) -> Res
     )
 
 
-def create_runbook_draft(case_id: int, user_id: str) -> dict[str, Any]:
+def create_runbook_draft(case_id: int, user_id: str, outbox_key: str = "") -> dict[str, Any]:
     """Draft a runbook from the case (pending review, authored by the clicker) and post it in the thread."""
     ctx, rt = incident_runtime()
+    claim_outbox(ctx.cases, outbox_key)
     library = _library(ctx)
     offer = library.repo.get_offer(int(case_id))
     case = ctx.cases.get(int(case_id))
@@ -91,9 +94,12 @@ def create_runbook_draft(case_id: int, user_id: str) -> dict[str, Any]:
     return _draft_and_post(ctx, library, offer, case, summary, resolved_by, user_id)
 
 
-def create_runbook_draft_with_fix(case_id: int, user_id: str, root_cause: str, fix: str) -> dict[str, Any]:
+def create_runbook_draft_with_fix(
+    case_id: int, user_id: str, root_cause: str, fix: str, outbox_key: str = ""
+) -> dict[str, Any]:
     """Draft from a case resolved at its source, with the root cause and fix typed in the modal."""
     ctx = current_context()
+    claim_outbox(ctx.cases, outbox_key)
     library = _library(ctx)
     offer = library.repo.get_offer(int(case_id))
     case = ctx.cases.get(int(case_id))
@@ -146,7 +152,7 @@ def _draft_and_post(
 
 
 def review_runbook_draft(
-    runbook_id: int, user_id: str, decision: str, channel_id: str, notify: bool = False
+    runbook_id: int, user_id: str, decision: str, channel_id: str, notify: bool = False, outbox_key: str = ""
 ) -> dict[str, Any]:
     """Approve (→ active, indexed) or reject (→ archived) a draft under the approval policy.
 
@@ -155,6 +161,7 @@ def review_runbook_draft(
     `notify`: the click came from the ephemeral review queue, so confirm the decision to the reviewer.
     """
     ctx = current_context()
+    claim_outbox(ctx.cases, outbox_key)
     library = _library(ctx)
     runbook = library.get(int(runbook_id))
     offer = library.repo.offer_for_runbook(int(runbook_id))

@@ -11,6 +11,7 @@ from bot.blocks.runbook_drafts import build_runbook_draft_blocks, draft_card_tex
 from engine.runbooks.models import RunbookSections, RunbookSource, RunbookStatus
 from jobs.audit import record_audit
 from jobs.runtime import current_context
+from jobs.submission import claim_outbox
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ class RunbookEdit(BaseModel):
 
 
 def save_runbook_edit(
-    runbook_id: int, user_id: str, channel_id: str, edit_json: str, notify: bool = False
+    runbook_id: int, user_id: str, channel_id: str, edit_json: str, notify: bool = False, outbox_key: str = ""
 ) -> dict[str, Any]:
     """Save the edit as the next version (source "edited", still pending review; nothing re-indexed).
 
@@ -33,6 +34,7 @@ def save_runbook_edit(
     the runbook is refused politely. Re-running the job with the same edit changes nothing.
     """
     ctx = current_context()
+    claim_outbox(ctx.cases, outbox_key)
     if ctx.runbooks is None:
         raise RuntimeError("no runbook library in the JobContext: start jobs through `faultmaven worker`")
     library = ctx.runbooks

@@ -22,6 +22,7 @@ from engine.models import CaseStatus
 from jobs.audit import record_audit
 from jobs.runbook_library import RunbookLibrary
 from jobs.runtime import JobContext, current_context
+from jobs.submission import claim_outbox
 from storage.models import Case
 from storage.runbook_feedback import (
     POSTING,
@@ -84,9 +85,12 @@ def ask_for_runbook_feedback(ctx: JobContext, case_id: int) -> str | None:
     return str(resp["ts"])
 
 
-def record_runbook_vote(channel_id: str, user_id: str, value: str, worked: bool) -> dict[str, Any]:
+def record_runbook_vote(
+    channel_id: str, user_id: str, value: str, worked: bool, outbox_key: str = ""
+) -> dict[str, Any]:
     """Count a ✅ / ❌ click (one per person per case and runbook) and update the tallies in place."""
     ctx = current_context()
+    claim_outbox(ctx.cases, outbox_key)
     if ctx.runbooks is None:
         raise RuntimeError("no runbook library in the JobContext: start jobs through `faultmaven worker`")
     library, feedback = ctx.runbooks, _feedback(ctx.runbooks)

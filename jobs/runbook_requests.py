@@ -2,49 +2,43 @@
 
 from __future__ import annotations
 
-import re
-
 from engine.redaction import redact, redact_json
 from engine.runbooks.models import Runbook, parse_ref
-from jobs.queue import JobQueue
 from jobs.runbook_edits import RunbookEdit
 from jobs.runbook_library import runbook_from_row
+from jobs.submission import JobSubmitter, safe_key
 from storage.outbox import PendingJob
 from storage.runbooks import RunbookRepository
 
 
-def _safe(key: str) -> str:
-    """RQ job ids allow letters, digits, '_' and '-'; Slack ids carry dots."""
-    return re.sub(r"[^A-Za-z0-9_-]", "-", key)
-
-
 class RunbookRequests:
-    """Searches and shares are enqueued (search needs the embedding model, which lives in the worker)."""
+    """Every request is recorded in the SQL outbox, then enqueued (search needs the embedding model,
+    which lives in the worker). Each job gets its outbox key last, to mark the entry claimed."""
 
-    def __init__(self, queue: JobQueue, repo: RunbookRepository) -> None:
-        self.queue = queue
+    def __init__(self, submitter: JobSubmitter, repo: RunbookRepository) -> None:
+        self.submitter = submitter
         self.repo = repo
+
+    def _submit(self, job_name: str, key: str, args: list[str | int]) -> bool:
+        outbox_key = f"{job_name}:{safe_key(key)}"
+        return self.submitter.submit(PendingJob(outbox_key, job_name, [*args, outbox_key]))
 
     def search(self, key: str, channel_id: str, user_id: str, query: str) -> bool:
         """Enqueue a search whose results reach the user ephemerally; once per Slack delivery key."""
         query = redact(query)  # a pasted error may carry a token; the query travels in the job
-        job = PendingJob(f"search_runbooks:{_safe(key)}", "search_runbooks", [channel_id, user_id, query])
-        return self.queue.enqueue(job)
+        return self._submit("search_runbooks", key, [channel_id, user_id, query])
 
     def share(self, key: str, channel_id: str, user_id: str, runbook_id: int) -> bool:
         """Enqueue posting a runbook's card in a channel; once per Slack delivery key."""
-        job = PendingJob(f"share_runbook:{_safe(key)}", "share_runbook", [channel_id, user_id, runbook_id])
-        return self.queue.enqueue(job)
+        return self._submit("share_runbook", key, [channel_id, user_id, runbook_id])
 
     def create_draft(self, key: str, case_id: int, user_id: str) -> bool:
         """Enqueue drafting a runbook from a resolved case (the job itself is idempotent per case)."""
-        job = PendingJob(f"create_runbook_draft:{_safe(key)}", "create_runbook_draft", [case_id, user_id])
-        return self.queue.enqueue(job)
+        return self._submit("create_runbook_draft", key, [case_id, user_id])
 
     def decline(self, key: str, case_id: int, user_id: str) -> bool:
         """Enqueue closing a case's runbook offer ("No thanks")."""
-        job = PendingJob(f"decline_runbook_offer:{_safe(key)}", "decline_runbook_offer", [case_id, user_id])
-        return self.queue.enqueue(job)
+        return self._submit("decline_runbook_offer", key, [case_id, user_id])
 
     def review(
         self, key: str, runbook_id: int, user_id: str, decision: str, channel_id: str, notify: bool = False
@@ -53,44 +47,33 @@ class RunbookRequests:
 
         `notify`: the click came from an ephemeral message (the review queue), so confirm the outcome.
         """
-        job = PendingJob(
-            f"review_runbook_draft:{_safe(key)}",
-            "review_runbook_draft",
-            [runbook_id, user_id, decision, channel_id, *([1] if notify else [])],
+        return self._submit(
+            "review_runbook_draft", key, [runbook_id, user_id, decision, channel_id, int(notify)]
         )
-        return self.queue.enqueue(job)
 
     def review_queue(self, key: str, channel_id: str, user_id: str) -> bool:
         """Enqueue listing every runbook awaiting review, ephemerally, for `/faultmaven runbook review`."""
-        job = PendingJob(f"list_runbook_reviews:{_safe(key)}", "list_runbook_reviews", [channel_id, user_id])
-        return self.queue.enqueue(job)
+        return self._submit("list_runbook_reviews", key, [channel_id, user_id])
 
     def save_edit(
         self, key: str, runbook_id: int, user_id: str, channel_id: str, edit: RunbookEdit, notify: bool
     ) -> bool:
         """Enqueue saving an edit-modal submission (the text travels in the job; keyed on the view)."""
-        job = PendingJob(
-            f"save_runbook_edit:{_safe(key)}",
+        return self._submit(
             "save_runbook_edit",
+            key,
             [runbook_id, user_id, channel_id, redact_json(edit.model_dump_json()), int(notify)],
         )
-        return self.queue.enqueue(job)
 
     def create_draft_with_fix(self, key: str, case_id: int, user_id: str, root_cause: str, fix: str) -> bool:
         """Enqueue drafting from a case resolved at its source, with the root cause and fix typed in Slack."""
-        job = PendingJob(
-            f"create_runbook_draft_with_fix:{_safe(key)}",
-            "create_runbook_draft_with_fix",
-            [case_id, user_id, redact(root_cause), redact(fix)],
+        return self._submit(
+            "create_runbook_draft_with_fix", key, [case_id, user_id, redact(root_cause), redact(fix)]
         )
-        return self.queue.enqueue(job)
 
     def vote(self, key: str, channel_id: str, user_id: str, value: str, worked: bool) -> bool:
-        """Enqueue a ✅ / ❌ runbook vote; the job checks the button's value (it may be forged)."""
-        job = PendingJob(
-            f"record_runbook_vote:{_safe(key)}", "record_runbook_vote", [channel_id, user_id, value, worked]
-        )
-        return self.queue.enqueue(job)
+        """Enqueue a ✅ / ❌ runbook vote; the job checks the button's value against its records."""
+        return self._submit("record_runbook_vote", key, [channel_id, user_id, value, worked])
 
     def get(self, ref: str) -> Runbook | None:
         """One runbook by RB-0042 or 42 (a primary-key read, fine inside the ack window)."""

@@ -13,6 +13,7 @@ from engine.runbooks.models import RunbookStatus
 from engine.runbooks.reviewers import reviewer_groups
 from jobs.runbook_library import runbook_from_row
 from jobs.runtime import JobContext, current_context
+from jobs.submission import claim_outbox
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +43,10 @@ def reviewer_group_members(ctx: JobContext) -> dict[str, set[str]]:
     return members
 
 
-def list_runbook_reviews(channel_id: str, user_id: str) -> dict[str, Any]:
+def list_runbook_reviews(channel_id: str, user_id: str, outbox_key: str = "") -> dict[str, Any]:
     """Answer `/faultmaven runbook review`: every runbook not yet approved, newest first, ephemerally."""
     ctx = current_context()
+    claim_outbox(ctx.cases, outbox_key)
     if ctx.runbooks is None:
         raise RuntimeError("no runbook library in the JobContext: start jobs through `faultmaven worker`")
     rows = ctx.runbooks.repo.find(AWAITING_REVIEW)

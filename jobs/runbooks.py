@@ -17,6 +17,7 @@ from bot.blocks.runbooks import (
 )
 from jobs.runbook_library import RunbookLibrary, RunbookResult
 from jobs.runtime import JobContext, current_context
+from jobs.submission import claim_outbox
 from storage.models import Case
 
 log = logging.getLogger(__name__)
@@ -71,9 +72,10 @@ def suggest_runbooks(case_id: int) -> dict[str, Any]:
     return {"case": case.ref, "runbooks": post_suggestions(ctx, case, case.root_ts)}
 
 
-def search_runbooks(channel_id: str, user_id: str, query: str) -> dict[str, Any]:
+def search_runbooks(channel_id: str, user_id: str, query: str, outbox_key: str = "") -> dict[str, Any]:
     """Answer `/faultmaven search <words>` with an ephemeral list (View / Share in channel)."""
     ctx = current_context()
+    claim_outbox(ctx.cases, outbox_key)
     results = _library(ctx).search(query, k=5)
     hits = [RunbookHit(runbook=r.runbook, similarity=r.hit.similarity) for r in results]
     ctx.slack.chat_postEphemeral(
@@ -85,9 +87,10 @@ def search_runbooks(channel_id: str, user_id: str, query: str) -> dict[str, Any]
     return {"results": [h.runbook.ref for h in hits]}
 
 
-def share_runbook(channel_id: str, user_id: str, runbook_id: int) -> dict[str, Any]:
+def share_runbook(channel_id: str, user_id: str, runbook_id: int, outbox_key: str = "") -> dict[str, Any]:
     """Post a runbook's card in a channel, joining it first when the bot is not a member."""
     ctx = current_context()
+    claim_outbox(ctx.cases, outbox_key)
     runbook = _library(ctx).get(int(runbook_id))
     if runbook is None:
         ctx.slack.chat_postEphemeral(channel=channel_id, user=user_id, text="That runbook no longer exists.")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.action_models import ActionExecutionRow, ActionProposalRow, ActionVoteRow
 from storage.models import Base, utcnow
-from storage.outbox import PendingJob, outbox_entry
+from storage.outbox import PendingJob, record_pending_job
 
 RowT = TypeVar("RowT", bound=Base)
 
@@ -68,14 +68,7 @@ class ActionRepository:
 
     def record_request(self, job: PendingJob) -> bool:
         """Store a clicked-for job before enqueueing it (a Redis outage loses nothing); False if seen."""
-        with self._sessions() as session:
-            session.add(outbox_entry(job))
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                return False
-            return True
+        return record_pending_job(self._sessions, job)
 
     def create(self, new: NewProposal) -> tuple[ActionProposalRow, bool]:
         """Insert a proposal once per dedupe key; returns (row, created)."""

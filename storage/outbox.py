@@ -39,3 +39,15 @@ def insert_with_job(
     except IntegrityError:
         session.rollback()
         return None
+
+
+def record_pending_job(sessions: Callable[[], Session], job: PendingJob) -> bool:
+    """Store a job's outbox entry on its own (a click, a form); False when that key was recorded before."""
+    with sessions() as session:
+        session.add(outbox_entry(job))
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            return False
+        return True

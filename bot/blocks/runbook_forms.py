@@ -7,6 +7,7 @@ from slack_sdk.models.blocks import Block, InputBlock, PlainTextInputElement, Pl
 from slack_sdk.models.views import View
 
 from bot.ids import Ids
+from engine.record_ids import RecordId
 from engine.runbooks.models import SECTION_TITLES, Runbook, RunbookStatus
 
 # Slack's ceiling for a plain_text_input; a longer section cannot be edited in Slack without loss.
@@ -26,7 +27,7 @@ REQUIRED_FIELDS = ("title", "problem_summary")
 class EditTarget(BaseModel):
     """What the edit modal carries in private_metadata: which runbook, and where to answer."""
 
-    runbook_id: int
+    runbook_id: RecordId
     channel_id: str | None = None
     # Opened from an ephemeral message (the review queue): confirm the save to the editor.
     notify: bool = False
@@ -35,7 +36,7 @@ class EditTarget(BaseModel):
 class FixTarget(BaseModel):
     """What the root-cause-and-fix modal carries: the case, and where the click came from."""
 
-    case_id: int
+    case_id: RecordId
     channel_id: str | None = None
 
 

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from engine.record_ids import parse_record_ref
+
 
 class RunbookStatus(StrEnum):
     DRAFT = "draft"
@@ -104,6 +106,5 @@ class Runbook(RunbookDraft):
 
 
 def parse_ref(text: str) -> int | None:
-    """`RB-0042`, `rb-42` or `42` → 42; anything else → None."""
-    cleaned = text.strip().upper().removeprefix("RB-").removeprefix("RB")
-    return int(cleaned) if cleaned.isdigit() else None
+    """`RB-0042`, `rb-42` or `42` → 42; anything else (including an id out of range) → None."""
+    return parse_record_ref(text, "RB")

@@ -73,3 +73,16 @@ def event_body(event: dict[str, Any], event_id: str = "Ev111") -> str:
 def interactive_body(payload: dict[str, Any]) -> str:
     """Interactivity payloads arrive form-encoded under `payload`."""
     return urlencode({"payload": json.dumps(payload)})
+
+
+def signed_bytes_headers(
+    body: bytes, content_type: str, secret: str = SIGNING_SECRET, timestamp: str | None = None
+) -> dict[str, str]:
+    """Slack's v0 signature over raw bytes (a hostile body need not be UTF-8)."""
+    ts = str(int(time.time())) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
+    return {
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={digest}",
+        "Content-Type": content_type,
+    }

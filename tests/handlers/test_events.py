@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.testclient import TestClient
@@ -107,11 +108,12 @@ def test_mention_outside_a_case_thread_opens_a_new_case(web: TestClient, service
 
 
 def test_empty_mention_gets_usage_ephemerally(
-    web: TestClient, services: Services, slack: FakeSlackApi
+    web: TestClient, services: Services, slack: FakeSlackApi, run_jobs: Callable[[], None]
 ) -> None:
     post_event(
         web, {"type": "app_mention", "channel": "C111", "user": "W222", "ts": "5.5", "text": "<@U0FMBOT>"}
     )
+    run_jobs()  # posted by a job: the listener makes no Web API call inside Slack's 3-second window
 
     call = slack.wait_for_calls("chat.postEphemeral")[0]
     assert call.params["user"] == "W222"

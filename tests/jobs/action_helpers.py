@@ -7,10 +7,13 @@ from collections.abc import Callable
 from itertools import count
 from typing import Any
 
+from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from bot.services import Services
 from jobs.intake import NewCaseRequest
+from storage.db import make_session_factory
+from storage.models import OutboxEntry
 from tests.fakes.signing import event_body, interactive_body, signed_headers
 from tests.fakes.slack_api import FakeSlackApi
 
@@ -47,9 +50,15 @@ def say(web: TestClient, root_ts: str, text: str, user: str = "W1") -> str:
 
 
 def click(
-    web: TestClient, action_id: str, value: str, user: str, message_ts: str, channel: str = CHANNEL
+    web: TestClient,
+    action_id: str,
+    value: str,
+    user: str,
+    message_ts: str,
+    channel: str = CHANNEL,
+    expect: int = 200,
 ) -> None:
-    """A signed block_actions click on a button of the message `message_ts`."""
+    """A signed block_actions click on a button of the message `message_ts`, answered with `expect`."""
     n = next(_ids)
     payload: dict[str, Any] = {
         "type": "block_actions",
@@ -65,7 +74,7 @@ def click(
         ],
     }
     body = interactive_body(payload)
-    assert web.post("/slack/events", content=body, headers=signed_headers(body)).status_code == 200
+    assert web.post("/slack/events", content=body, headers=signed_headers(body)).status_code == expect
 
 
 def blocks_of(slack: FakeSlackApi, ts: str) -> str:
@@ -83,3 +92,9 @@ def ephemerals_to(slack: FakeSlackApi, user: str) -> list[str]:
 def thread_texts(slack: FakeSlackApi, root_ts: str) -> list[str]:
     """Fallback texts of the thread's messages, oldest first."""
     return [str(m["text"]) for m in slack.thread(CHANNEL, root_ts)]
+
+
+def outbox_keys(services: Services) -> list[str]:
+    """Every job key recorded in the SQL outbox, oldest first."""
+    with make_session_factory(services.db)() as session:
+        return list(session.scalars(select(OutboxEntry.job_key).order_by(OutboxEntry.id)))

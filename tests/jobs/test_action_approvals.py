@@ -16,7 +16,16 @@ from jobs.runtime import JobContext
 from storage.audit import AuditLog
 from tests.fakes.clock import MovableClock
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.action_helpers import CHANNEL, blocks_of, click, ephemerals_to, open_case, say, thread_texts
+from tests.jobs.action_helpers import (
+    CHANNEL,
+    blocks_of,
+    click,
+    ephemerals_to,
+    open_case,
+    outbox_keys,
+    say,
+    thread_texts,
+)
 
 
 def propose_restart(
@@ -218,12 +227,15 @@ def test_forged_clicks_are_refused_and_record_nothing(
     click(web, "fm_approval_approve", "999", "W2", card_ts)  # no such request
     click(web, "fm_approval_approve", "1", "W3", other_root)  # request 1, clicked on another case's message
     click(web, "fm_approval_approve", "1", "W4", card_ts, channel="C999")  # from another channel
-    click(web, "fm_approval_approve", "not-a-number", "W5", card_ts)
+    # Malformed ids are refused at the edge with a reason (400); no job is queued for them.
+    for malformed in ("not-a-number", "²", "99999999999999999999", "7" * 5000, "-1", "0"):
+        click(web, "fm_approval_approve", malformed, "W5", card_ts, expect=400)
     run_jobs()
 
     assert action_runtime.repo.votes(1) == []
     assert action_runtime.repo.get(1).status == "pending"  # type: ignore[union-attr]
-    for user in ("W2", "W3", "W4", "W5"):
+    assert not any(key.startswith("record_vote:") and ":W5:" in key for key in outbox_keys(services))
+    for user in ("W2", "W3", "W4"):
         assert any("not valid" in t or "does not match" in t for t in ephemerals_to(slack, user)), user
 
 

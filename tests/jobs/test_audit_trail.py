@@ -140,12 +140,13 @@ def test_audit_of_a_case_that_does_not_exist_gets_a_friendly_ephemeral(
 
 
 def test_mention_audit_outside_a_case_thread_explains_instead_of_opening_a_case(
-    web: TestClient, services: Services, slack: FakeSlackApi
+    web: TestClient, services: Services, slack: FakeSlackApi, run_jobs: Callable[[], None]
 ) -> None:
     body = event_body(
         {"type": "app_mention", "channel": "C111", "user": "W222", "text": "<@U0FMBOT> audit", "ts": "1.2"}
     )
     web.post("/slack/events", content=body, headers=signed_headers(body, content_type="application/json"))
+    run_jobs()
 
     hint = slack.wait_for_calls("chat.postEphemeral")[0].params
     assert hint["user"] == "W222" and "/faultmaven audit FM-12" in hint["text"]

@@ -31,6 +31,15 @@ def vote(
 ) -> None:
     """A signed click on ✅ / ❌; `retries`: Slack delivering the very same click again."""
     n = next(_clicks)
+    for _ in range(1 + retries):
+        assert vote_response(web, action_id, value, user, channel, n)[0] == 200
+
+
+def vote_response(
+    web: TestClient, action_id: str, value: str, user: str, channel: str = "C111", n: int | None = None
+) -> tuple[int, str]:
+    """One signed click on ✅ / ❌ (click number `n`, new by default): the answer's status and text."""
+    n = next(_clicks) if n is None else n
     payload = {
         "type": "block_actions",
         "user": {"id": user},
@@ -42,8 +51,8 @@ def vote(
         "actions": [{"action_id": action_id, "block_id": "b1", "value": value, "action_ts": f"1720.{n}"}],
     }
     body = interactive_body(payload)
-    for _ in range(1 + retries):
-        assert web.post("/slack/events", content=body, headers=signed_headers(body)).status_code == 200
+    response = web.post("/slack/events", content=body, headers=signed_headers(body))
+    return response.status_code, response.text
 
 
 def open_case(services: Services, run_jobs: Callable[[], None], key: str = "slash:fb1") -> str:
@@ -151,8 +160,10 @@ def test_forged_or_misplaced_votes_get_a_friendly_refusal_and_count_nothing(
     never_suggested = next(r.id for r in runbook_library.repo.find() if r.id not in asked)
     before = shown(slack, question)
 
+    # A malformed value is refused at the edge with its reason; nothing is queued for it.
+    status, answer = vote_response(web, "fm_runbook_failed", "not-a-vote", "W9")
+    assert status == 400 and "not a valid case and runbook id" in json.loads(answer)["reason"]
     cases = [
-        ("not-a-vote", "couldn't tell which runbook that vote was for"),
         (f"1:{never_suggested}", f"RB-{never_suggested:04d} wasn't suggested on FM-1"),
         ("1:999999", "RB-999999 wasn't suggested on FM-1"),
         ("77:1", "haven't asked for runbook feedback on FM-77"),
