@@ -11,6 +11,7 @@ from engine.models import CaseContext, Diagnosis, Severity, Turn
 from jobs.audit_events import audit_case_diagnosed, audit_thread_turn
 from jobs.runbooks import post_suggestions
 from jobs.runtime import JobContext, current_context
+from jobs.thread_messages import post_case_message_once
 from jobs.usage import record_llm_usage
 from storage.models import Case
 
@@ -50,24 +51,30 @@ def case_context(case: Case, up_to_message_id: int | None = None) -> CaseContext
 
 
 def _ensure_thread(ctx: JobContext, case: Case) -> tuple[str, str]:
-    """Post the root and progress messages unless an earlier run already did."""
+    """Post the root and progress messages unless an earlier run already did (even one that died)."""
     root_ts = case.root_ts
     if root_ts is None:
         card = case_card(case)
-        resp = ctx.slack.chat_postMessage(
-            channel=case.channel_id, text=case_root_text(card), blocks=build_case_root_blocks(card)
+        root_ts = post_case_message_once(
+            ctx.slack,
+            case.channel_id,
+            case.id,
+            "root",
+            text=case_root_text(card),
+            blocks=build_case_root_blocks(card),
         )
-        root_ts = str(resp["ts"])
         ctx.cases.update_case(case.id, root_ts=root_ts)
     progress_ts = case.progress_ts
     if progress_ts is None:
-        resp = ctx.slack.chat_postMessage(
-            channel=case.channel_id,
+        progress_ts = post_case_message_once(
+            ctx.slack,
+            case.channel_id,
+            case.id,
+            "progress",
             thread_ts=root_ts,
             text="Investigating…",
             blocks=build_progress_blocks("reading the report"),
         )
-        progress_ts = str(resp["ts"])
         ctx.cases.update_case(case.id, progress_ts=progress_ts)
     return root_ts, progress_ts
 
