@@ -45,6 +45,8 @@ class Call:
     method: str
     params: dict[str, Any]
     token: str | None
+    # When the call was answered (time.monotonic()), so tests can measure pacing.
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
