@@ -8,9 +8,13 @@ the hold, one interval apart, instead of all retrying at the same instant.
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from redis import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
 
 # Times (ms) come from the Redis server's clock, so processes on different hosts agree. KEYS: the
 # channel's next free slot, and the time Slack told us to hold off until (a 429's Retry-After).
@@ -62,16 +66,23 @@ class ChannelPacer:
         """
         keys, interval_ms = _keys(channel), int(self.interval * 1000)
         waited_ms = 0
-        wait_ms = int(self._reserve(keys=keys, args=[interval_ms, "0"]))
-        while wait_ms > 0:
-            self._pause.wait(wait_ms / 1000)
-            waited_ms += wait_ms
-            wait_ms = int(self._reserve(keys=keys, args=[interval_ms, "1"]))
+        try:
+            wait_ms = int(self._reserve(keys=keys, args=[interval_ms, "0"]))
+            while wait_ms > 0:
+                self._pause.wait(wait_ms / 1000)
+                waited_ms += wait_ms
+                wait_ms = int(self._reserve(keys=keys, args=[interval_ms, "1"]))
+        except RedisError as error:
+            # Without Redis there is nobody to coordinate with: post rather than lose the message.
+            log.warning("channel pacing unavailable (%s); posting unpaced", type(error).__name__)
         return waited_ms / 1000
 
     def defer(self, channel: str, seconds: float) -> None:
         """Slack said "not before `seconds`": no sender gets a slot on this channel until then."""
-        self._defer(keys=_keys(channel), args=[int(seconds * 1000)])
+        try:
+            self._defer(keys=_keys(channel), args=[int(seconds * 1000)])
+        except RedisError:
+            self._pause.wait(seconds)  # other senders cannot be told; at least this one waits
 
 
 def _keys(channel: str) -> list[str]:

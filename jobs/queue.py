@@ -24,8 +24,12 @@ OUTBOX_KEY = "outbox_key"
 
 class OrphanOutcome(StrEnum):
     ENQUEUED = "enqueued"
-    PENDING = "pending"  # RQ already has it queued, scheduled for a retry, or failed for good
-    ALREADY_DONE = "already_done"  # it finished; only the outbox entry was left behind
+    PENDING = "pending"  # RQ already has it queued or scheduled for a retry
+    ALREADY_DONE = "already_done"  # RQ is done with it (finished, or failed for good)
+
+
+# RQ states after which RQ will not run a job again by itself.
+_SETTLED = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
 
 
 def rq_job_id(job: PendingJob) -> str:
@@ -121,7 +125,8 @@ class JobQueue:
 
         RQ still holds the dead run (status "started", in StartedJobRegistry) under the same id, so a
         unique enqueue would refuse it and RQ's own clean-up would retry it minutes later: delete that
-        run, then enqueue. A run RQ already finished, queued or scheduled is left alone.
+        run, then enqueue. A job RQ has queued or scheduled (a retry) is left to RQ; one RQ finished
+        or gave up on (it is in the failed registry for inspection) is reported as done.
         """
         try:
             existing = Job.fetch(rq_job_id(job), connection=self.connection, serializer=JSONSerializer)
@@ -129,7 +134,7 @@ class JobQueue:
             existing = None
         if existing is not None:
             status = existing.get_status(refresh=False)
-            if status == JobStatus.FINISHED:
+            if status in _SETTLED:
                 return OrphanOutcome.ALREADY_DONE
             if status == JobStatus.STARTED:
                 existing.delete()

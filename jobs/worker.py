@@ -70,11 +70,17 @@ class LeasingWorker(SimpleWorker):
         outbox_key = job.meta.get(OUTBOX_KEY)
         if isinstance(outbox_key, str):
             self.leases.claim(outbox_key)
+        succeeded = False
         try:
-            return bool(super().perform_job(job, queue))
+            succeeded = bool(super().perform_job(job, queue))
+            return succeeded
         finally:
-            # Failed runs are finished too: RQ's Retry re-runs them, and that run claims again.
-            self.leases.finish_held()
+            if succeeded:
+                self.leases.finish_held()
+            else:
+                # RQ may have scheduled a retry (that run claims again), given up, or, with Redis
+                # gone, recorded nothing at all: the sweeper looks at RQ's record and decides.
+                self.leases.release_held()
 
     def request_stop(self, signum: Any, frame: Any) -> None:
         self.stop_requested = True
@@ -101,14 +107,15 @@ def run_worker(context: JobContext, queue: JobQueue, burst: bool = False) -> boo
     try:
         while True:
             # SimpleWorker runs jobs in this process: no fork per job, so a diagnosis starts in ms.
-            worker = LeasingWorker(
-                [queue.queue(name) for name in QUEUE_NAMES], queue.connection, context.cases.leases
-            )
+            worker: LeasingWorker | None = None
             try:
+                worker = LeasingWorker(
+                    [queue.queue(name) for name in QUEUE_NAMES], queue.connection, context.cases.leases
+                )
                 worked = worker.work(burst=burst, with_scheduler=True, logging_level="WARNING") or worked
             except RedisError as error:
                 log.warning("worker lost Redis (%s)", type(error).__name__)
-            if burst or worker.stop_requested:
+            if burst or (worker is not None and worker.stop_requested):
                 return worked
             # RQ's loop only ends unasked on an error (Redis gone, mostly): wait, then start again.
             log.warning("worker loop ended; restarting in %.1f s", wait)

@@ -75,6 +75,20 @@ class OutboxLeases:
                 session.commit()
         return keys
 
+    def release_held(self) -> list[str]:
+        """Let go of every lease this process holds without finishing (its job failed): due at once."""
+        with self._lock:
+            keys, self._held = sorted(self._held), set()
+        if keys:
+            with self._sessions() as session:
+                session.execute(
+                    update(OutboxEntry)
+                    .where(OutboxEntry.job_key.in_(keys), OutboxEntry.finished_at.is_(None))
+                    .values(lease_until=utcnow())
+                )
+                session.commit()
+        return keys
+
     def finish(self, job_key: str) -> None:
         """Mark one entry finished (its job is known to have completed elsewhere)."""
         with self._sessions() as session:
