@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Callable
 
 from redis import Redis
 
+from bot.services import Services
 from jobs.pacing import ChannelPacer
+from jobs.runtime import JobContext
 from jobs.slack import make_web_client
 from tests.conftest import BOT_TOKEN
 from tests.fakes.slack_api import FakeSlackApi
+from tests.jobs.test_cases import open_case
 
 INTERVAL = 0.4
 
@@ -66,3 +70,20 @@ def test_new_messages_keep_their_pace_through_a_429_storm(redis_url: str, slack:
             refusal,
             gaps(refused),
         )
+
+
+def test_diagnose_case_posts_keep_the_channel_pace_through_a_429_storm(
+    services: Services, slack: FakeSlackApi, job_context: JobContext, run_jobs: Callable[[], None]
+) -> None:
+    job_context.slack = make_web_client(BOT_TOKEN, slack.base_url, ChannelPacer(services.redis, INTERVAL))
+    for n in range(3):
+        open_case(services, f"checkout pods OOMKilled, report {n}", key=f"slash:{n}")
+    slack.fail_for("chat.postMessage", seconds=1.0, retry_after=1)
+
+    run_jobs()
+
+    accepted = [c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == "C111"]
+    refused = [c.at for c in slack.calls_to("chat.postMessage:failed")]
+    roles = sorted(str(c.params["metadata"]["event_payload"]["role"]) for c in accepted)
+    assert refused and roles == ["progress"] * 3 + ["root"] * 3  # every case, and nothing twice
+    assert min(gaps(refused + [c.at for c in accepted])) >= INTERVAL - 0.05
