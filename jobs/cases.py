@@ -140,10 +140,15 @@ def answer_in_thread(case_id: int, message_id: int) -> dict[str, Any]:
         ctx.slack.chat_update(channel=case.channel_id, ts=message.reply_ts, text=text, blocks=blocks)
         reply_ts = message.reply_ts
     else:
-        resp = ctx.slack.chat_postMessage(
-            channel=case.channel_id, thread_ts=case.root_ts, text=text, blocks=blocks
+        reply_ts = post_case_message_once(
+            ctx.slack,
+            case.channel_id,
+            case.id,
+            f"answer:{message.id}",
+            thread_ts=case.root_ts,
+            text=text,
+            blocks=blocks,
         )
-        reply_ts = str(resp["ts"])
         ctx.cases.set_reply_ts(message.id, reply_ts)
     ctx.cases.add_bot_message(case.id, ctx.bot_user_id, diagnosis.summary, reply_ts)
     ctx.cases.update_case(case.id, diagnosis_json=diagnosis.model_dump_json())

@@ -69,7 +69,11 @@ class LeasingWorker(SimpleWorker):
     def perform_job(self, job: Job, queue: Queue) -> bool:
         outbox_key = job.meta.get(OUTBOX_KEY)
         if isinstance(outbox_key, str):
-            self.leases.claim(outbox_key)
+            try:
+                self.leases.claim(outbox_key)
+            except SQLAlchemyError:
+                # The job needs the database too; let it run and fail into RQ's retry.
+                log.warning("could not lease outbox entry", extra={"job_key": outbox_key}, exc_info=True)
         succeeded = False
         try:
             succeeded = bool(super().perform_job(job, queue))

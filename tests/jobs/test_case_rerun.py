@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.services import Services
+from jobs.cases import answer_in_thread, diagnose_case
 from jobs.runtime import JobContext
 from jobs.thread_messages import post_case_message_once
 from tests.fakes.slack_api import FakeSlackApi
@@ -47,3 +48,25 @@ def test_metadata_is_listed_only_when_asked_for(slack: FakeSlackApi, job_context
     }
     assert post_case_message_once(job_context.slack, "C111", 7, "root", text="FM-7") == root_ts
     assert post_case_message_once(job_context.slack, "C111", 8, "root", text="FM-8") != root_ts
+
+
+def test_answer_rerun_after_a_crash_between_post_and_store_reuses_the_posted_answer(
+    services: Services, slack: FakeSlackApi, job_context: JobContext
+) -> None:
+    case_id = open_case(services, "checkout is broken since the deploy")
+    diagnose_case(case_id)
+    case = services.cases.get(case_id)
+    assert case is not None and case.root_ts is not None
+    message, _job, _created = services.cases.add_message(
+        case_id, "W222", "Reason: OOMKilled", "1700009999.000100", "answer_in_thread"
+    )
+    # The dead run posted its answer and died before recording reply_ts.
+    posted = post_case_message_once(
+        job_context.slack, "C111", case_id, f"answer:{message.id}", thread_ts=case.root_ts, text="Updated"
+    )
+
+    answer_in_thread(case_id, message.id)
+
+    reloaded = services.cases.get_message(message.id)
+    assert reloaded is not None and reloaded.reply_ts == posted
+    assert [m["ts"] for m in slack.thread("C111", case.root_ts)] == [case.progress_ts, posted]
