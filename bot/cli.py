@@ -65,6 +65,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     from bot.engines import build_diagnosis_engine, build_reply_triage, build_runbook_writer
     from bot.incidents import build_incident_runtime
     from bot.services import build_services
+    from jobs.pacing import ChannelPacer
     from jobs.runtime import JobContext
     from jobs.slack import make_web_client
     from jobs.worker import run_worker
@@ -80,7 +81,11 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         print("warning: SLACK_BOT_TOKEN is not set; jobs that post to Slack will fail", file=sys.stderr)
     context = JobContext(
         cases=services.cases,
-        slack=make_web_client(token, settings.slack_api_url),
+        slack=make_web_client(
+            token,
+            settings.slack_api_url,
+            ChannelPacer(services.redis, settings.faultmaven_channel_message_interval),
+        ),
         incidents=build_incident_runtime(settings, services.db, services.queue),
         engine=build_diagnosis_engine(settings),
         llm_usage=LlmUsageRepository(make_session_factory(services.db)),

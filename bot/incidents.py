@@ -34,6 +34,5 @@ def build_incident_runtime(settings: Settings, db: Engine, queue: JobQueue) -> I
         default_channel=settings.faultmaven_incident_channel,
         routes=settings.incident_routes,
         debounce_seconds=settings.faultmaven_incident_debounce_seconds,
-        channel_interval_seconds=settings.faultmaven_channel_message_interval,
         pagerduty=pagerduty,
     )

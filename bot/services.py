@@ -36,7 +36,7 @@ class Services:
 def build_services(settings: Settings) -> Services:
     """Connect to SQL and Redis (lazily: nothing is contacted until first use)."""
     db = make_engine(settings.resolved_database_url)
-    cases = CaseRepository(make_session_factory(db))
+    cases = CaseRepository(make_session_factory(db), settings.faultmaven_job_lease_seconds)
     redis = redis_connection(settings.resolved_redis_url)
     queue = JobQueue(redis)
     services = Services(db=db, cases=cases, redis=redis, queue=queue, intake=Intake(cases, queue))

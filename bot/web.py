@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from redis.exceptions import RedisError
 from slack_bolt import App
@@ -18,6 +19,7 @@ from bot.services import Services
 from handlers import webhooks
 from handlers.inbound import RequestRefused, read_slack_request
 from handlers.slack_envelope import check_slack_body
+from jobs.heartbeat import live_workers
 from storage.db import ping
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,31 @@ SETUP_HINT = (
     "FaultMaven is running but Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
     "(see README, 'Create the Slack app') and restart."
 )
+
+
+def readiness(services: Services) -> tuple[dict[str, object], int]:
+    """Whether jobs will run: a worker beat recently, and how long the oldest outbox job has waited."""
+    report: dict[str, object] = {}
+    try:
+        beats = live_workers(services.redis)
+        report["workers_alive"] = beats.alive
+        report["last_heartbeat_age_seconds"] = _rounded(beats.freshest_age_seconds)
+    except RedisError as error:
+        beats = None
+        report["workers_alive"] = 0
+        report["redis"] = f"error: {type(error).__name__}"
+    try:
+        oldest = services.cases.leases.oldest_unfinished()
+        age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+        report["outbox_backlog_age_seconds"] = _rounded(max(0.0, age))
+    except SQLAlchemyError as error:
+        report["database"] = f"error: {type(error).__name__}"
+    ready = beats is not None and beats.alive > 0 and "database" not in report
+    return {"ok": ready, **report}, 200 if ready else 503
+
+
+def _rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 1)
 
 
 def create_web_app(services: Services, bolt: App | None) -> Starlette:
@@ -71,6 +98,9 @@ def create_web_app(services: Services, bolt: App | None) -> Starlette:
         checks["slack"] = "configured" if bolt is not None else "not configured"
         return JSONResponse({"ok": healthy, **checks}, status_code=200 if healthy else 503)
 
+    async def readyz(_: Request) -> Response:
+        return JSONResponse(*await run_in_threadpool(readiness, services))
+
     async def index(_: Request) -> Response:
         return PlainTextResponse("FaultMaven\n" + ("" if bolt is not None else SETUP_HINT + "\n"))
 
@@ -78,6 +108,7 @@ def create_web_app(services: Services, bolt: App | None) -> Starlette:
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
             Route("/", index, methods=["GET"]),
             *(
                 webhooks.routes(services.incidents, services.webhook_auth, services.max_request_bytes)

@@ -13,6 +13,7 @@ from engine.redaction import MARKER_PREFIX
 from jobs.audit_events import audit_case_diagnosed, audit_thread_turn
 from jobs.runbooks import post_suggestions
 from jobs.runtime import JobContext, current_context
+from jobs.thread_messages import post_case_message_once
 from jobs.thread_replies import (
     asks_to_reopen,
     audit_thread_message,
@@ -73,27 +74,33 @@ def case_context(case: Case, up_to_message_id: int | None = None) -> CaseContext
 
 
 def _ensure_thread(ctx: JobContext, case: Case) -> tuple[str, str]:
-    """Post the root and progress messages unless an earlier run already did."""
+    """Post the root and progress messages unless an earlier run already did (even one that died)."""
     root_ts = case.root_ts
     if root_ts is None:
         card = case_card(case)
-        resp = ctx.slack.chat_postMessage(
-            channel=case.channel_id, text=case_root_text(card), blocks=build_case_root_blocks(card)
+        root_ts = post_case_message_once(
+            ctx.slack,
+            case.channel_id,
+            case.id,
+            "root",
+            text=case_root_text(card),
+            blocks=build_case_root_blocks(card),
         )
-        root_ts = str(resp["ts"])
         ctx.cases.update_case(case.id, root_ts=root_ts)
         masked = MARKER_PREFIX in case.description or MARKER_PREFIX in case.title
         if masked and case.source in _TOLD_FROM_JOB:
             tell_reporter_secrets_masked(ctx, case.channel_id, case.reporter_id, root_ts)
     progress_ts = case.progress_ts
     if progress_ts is None:
-        resp = ctx.slack.chat_postMessage(
-            channel=case.channel_id,
+        progress_ts = post_case_message_once(
+            ctx.slack,
+            case.channel_id,
+            case.id,
+            "progress",
             thread_ts=root_ts,
             text="Investigating…",
             blocks=build_progress_blocks("reading the report"),
         )
-        progress_ts = str(resp["ts"])
         ctx.cases.update_case(case.id, progress_ts=progress_ts)
     return root_ts, progress_ts
 
@@ -185,10 +192,15 @@ def answer_in_thread(case_id: int, message_id: int) -> dict[str, Any]:
         ctx.slack.chat_update(channel=case.channel_id, ts=message.reply_ts, text=text, blocks=blocks)
         reply_ts = message.reply_ts
     else:
-        resp = ctx.slack.chat_postMessage(
-            channel=case.channel_id, thread_ts=case.root_ts, text=text, blocks=blocks
+        reply_ts = post_case_message_once(
+            ctx.slack,
+            case.channel_id,
+            case.id,
+            f"answer:{message.id}",
+            thread_ts=case.root_ts,
+            text=text,
+            blocks=blocks,
         )
-        reply_ts = str(resp["ts"])
         ctx.cases.set_reply_ts(message.id, reply_ts)
     if superseded is not None:
         retire_run_buttons(ctx, case, superseded)

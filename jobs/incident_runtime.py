@@ -18,6 +18,4 @@ class IncidentRuntime:
     routes: list[RouteRule] = field(default_factory=list)
     # Thread updates for one incident are coalesced over this window (0: sync after every event).
     debounce_seconds: float = 2.0
-    # At most one new message per channel per this many seconds, across all workers.
-    channel_interval_seconds: float = 1.0
     pagerduty: PagerDutyClient | None = None

@@ -24,7 +24,6 @@ from jobs.incident_payloads import (
 from jobs.incident_routing import route_channel
 from jobs.incident_runtime import IncidentRuntime
 from jobs.intake import NewCaseRequest
-from jobs.ratelimit import wait_for_channel_slot
 from jobs.runbook_feedback import ask_for_runbook_feedback
 from jobs.runbook_offers import offer_runbook_at_source
 from jobs.runtime import JobContext, current_context
@@ -171,7 +170,6 @@ def render_root(ctx: JobContext, rt: IncidentRuntime, incident_id: int) -> str |
     card = incident_card(case, incident)
     digest = hashlib.sha256(card.model_dump_json().encode()).hexdigest()
     if case.root_ts is None:
-        wait_for_channel_slot(rt.queue.connection, case.channel_id, rt.channel_interval_seconds)
         resp = ctx.slack.chat_postMessage(
             channel=case.channel_id, text=case_root_text(card), blocks=build_case_root_blocks(card)
         )
@@ -222,7 +220,6 @@ def sync_incident_thread(incident_id: int, suffix: str = "") -> dict[str, Any]:
     shown = [e.thread_line or "" for e in pending[-MAX_LINES_PER_MESSAGE:]]
     if len(pending) > MAX_LINES_PER_MESSAGE:
         shown.insert(0, f"_…{len(pending) - MAX_LINES_PER_MESSAGE} earlier updates_")
-    wait_for_channel_slot(rt.queue.connection, incident.channel_id, rt.channel_interval_seconds)
     resp = ctx.slack.chat_postMessage(channel=incident.channel_id, thread_ts=root_ts, text="\n".join(shown))
     rt.repo.mark_lines_posted([e.id for e in pending], str(resp["ts"]))
     _offer_runbook_if_resolved(ctx, incident)

@@ -14,7 +14,7 @@ from engine.errors import StorageUnavailableError
 from engine.models import CaseStatus, Severity
 from engine.redaction import redact
 from engine.triage import guess_severity, title_from_text
-from jobs.queue import JobQueue
+from jobs.queue import JobQueue, OrphanOutcome
 from storage.cases import CaseRepository, NewCase
 from storage.outbox import PendingJob
 
@@ -116,11 +116,16 @@ class Intake:
 
 
 def sweep_outbox(cases: CaseRepository, queue: JobQueue, grace: timedelta = timedelta(seconds=5)) -> int:
-    """Enqueue jobs that were stored but never picked up (Redis was down, or a process died)."""
+    """Enqueue jobs stored but never picked up (Redis was down) or orphaned (their worker died)."""
     count = 0
     for job in cases.unclaimed_jobs(older_than=grace):
-        if queue.enqueue(job):
-            count += 1
+        if not cases.leases.lease_expired(job.job_key):
+            count += queue.enqueue(job)
+            continue
+        outcome = queue.enqueue_orphan(job)
+        if outcome is OrphanOutcome.ALREADY_DONE:
+            cases.leases.finish(job.job_key)
+        count += outcome is OrphanOutcome.ENQUEUED
     if count:
         log.info("outbox sweep enqueued jobs", extra={"count": count})
     return count

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from redis import Redis
 from rq import Queue, Retry
-from rq.exceptions import DuplicateJobError
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
 from storage.outbox import PendingJob
@@ -16,6 +18,23 @@ from storage.outbox import PendingJob
 log = logging.getLogger(__name__)
 
 QUEUE_NAMES = ("high", "default", "low")
+# Where an RQ job keeps the key of the outbox entry it runs for (the worker leases that entry).
+OUTBOX_KEY = "outbox_key"
+
+
+class OrphanOutcome(StrEnum):
+    ENQUEUED = "enqueued"
+    PENDING = "pending"  # RQ already has it queued or scheduled for a retry
+    ALREADY_DONE = "already_done"  # RQ is done with it (finished, or failed for good)
+
+
+# RQ states after which RQ will not run a job again by itself.
+_SETTLED = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
+
+
+def rq_job_id(job: PendingJob) -> str:
+    """RQ's id for an outbox job: its key, with RQ's separator kept out."""
+    return job.job_key.replace(":", "-")
 
 
 @dataclass(frozen=True)
@@ -90,17 +109,39 @@ class JobQueue:
             self._queues[spec.queue].enqueue(
                 spec.func,
                 *job.args,
-                job_id=job.job_key.replace(":", "-"),
+                job_id=rq_job_id(job),
                 unique=not fresh,
                 job_timeout=spec.timeout,
                 retry=Retry(max=3, interval=[2, 10, 30]),
                 result_ttl=3600,
                 failure_ttl=7 * 24 * 3600,
+                meta={OUTBOX_KEY: job.job_key},
             )
         except DuplicateJobError:
             log.debug("job already queued", extra={"job_key": job.job_key})
             return False
         return True
+
+    def enqueue_orphan(self, job: PendingJob) -> OrphanOutcome:
+        """Re-enqueue a job whose worker died mid-run (its outbox lease expired).
+
+        RQ still holds the dead run (status "started", in StartedJobRegistry) under the same id, so a
+        unique enqueue would refuse it and RQ's own clean-up would retry it minutes later: delete that
+        run, then enqueue. A job RQ has queued or scheduled (a retry) is left to RQ; one RQ finished
+        or gave up on (it is in the failed registry for inspection) is reported as done.
+        """
+        try:
+            existing = Job.fetch(rq_job_id(job), connection=self.connection, serializer=JSONSerializer)
+        except NoSuchJobError:
+            existing = None
+        if existing is not None:
+            status = existing.get_status(refresh=False)
+            if status in _SETTLED:
+                return OrphanOutcome.ALREADY_DONE
+            if status == JobStatus.STARTED:
+                existing.delete()
+                log.warning("re-enqueueing a job whose worker died", extra={"job_key": job.job_key})
+        return OrphanOutcome.ENQUEUED if self.enqueue(job) else OrphanOutcome.PENDING
 
     def enqueue_later(self, job: PendingJob, at: datetime) -> bool:
         """Schedule a job for `at` (the worker's scheduler moves it to its queue); False if the id exists."""
@@ -109,11 +150,12 @@ class JobQueue:
         rq_job = queue.create_job(
             spec.func,
             args=job.args,
-            job_id=job.job_key.replace(":", "-"),
+            job_id=rq_job_id(job),
             timeout=spec.timeout,
             retry=Retry(max=3, interval=[2, 10, 30]),
             result_ttl=3600,
             failure_ttl=7 * 24 * 3600,
+            meta={OUTBOX_KEY: job.job_key},
         )
         try:
             queue.schedule_job(rq_job, at, unique=True)

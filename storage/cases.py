@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from storage.models import Case, CaseMessage, OutboxEntry, utcnow
+from storage.models import Case, CaseMessage, utcnow
 from storage.outbox import PendingJob, insert_with_job
+from storage.outbox_leases import DEFAULT_LEASE_SECONDS, OutboxLeases
 
 # Built once: constructing statements per call costs more than SQLite's insert itself.
 _CASES = Case.metadata.tables["cases"]
@@ -36,8 +37,9 @@ class NewCase:
 class CaseRepository:
     """All reads and writes of cases, messages and the outbox go through here."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
         self._sessions = sessions
+        self.leases = OutboxLeases(sessions, lease_seconds)
 
     def open_case(self, new: NewCase, job_name: str) -> tuple[Case, PendingJob, bool]:
         """Insert a case and its first job; a repeated dedupe key returns the existing case."""
@@ -131,23 +133,9 @@ class CaseRepository:
             return session.get(CaseMessage, message_id)
 
     def claim_job(self, job_key: str) -> None:
-        """Mark an outbox entry as picked up by a worker."""
-        with self._sessions() as session:
-            session.execute(
-                update(OutboxEntry)
-                .where(OutboxEntry.job_key == job_key, OutboxEntry.claimed_at.is_(None))
-                .values(claimed_at=utcnow())
-            )
-            session.commit()
+        """Lease an outbox entry for the job now running in this process (see OutboxLeases)."""
+        self.leases.claim(job_key)
 
     def unclaimed_jobs(self, older_than: timedelta, limit: int = 100) -> list[PendingJob]:
-        """Outbox entries no worker has picked up within the grace period."""
-        cutoff: datetime = utcnow() - older_than
-        with self._sessions() as session:
-            rows = session.scalars(
-                select(OutboxEntry)
-                .where(OutboxEntry.claimed_at.is_(None), OutboxEntry.created_at <= cutoff)
-                .order_by(OutboxEntry.id)
-                .limit(limit)
-            ).all()
-            return [PendingJob(r.job_key, r.job_name, json.loads(r.args_json)) for r in rows]
+        """Outbox entries to (re-)enqueue: never picked up within the grace period, or orphaned."""
+        return self.leases.due_jobs(older_than, limit)

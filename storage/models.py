@@ -81,7 +81,9 @@ class CaseMessage(Base):
 class OutboxEntry(Base):
     """A job that must run, written in the same transaction as its data so a Redis outage loses nothing.
 
-    The job claims its entry when it starts; a sweeper re-enqueues entries left unclaimed.
+    A job leases its entry while it runs (`lease_until`, renewed by the worker's heartbeat) and the
+    worker marks it finished when the job ends; a sweeper re-enqueues entries never claimed, or whose
+    lease ran out because the worker running them died.
     """
 
     __tablename__ = "outbox"
@@ -92,3 +94,5 @@ class OutboxEntry(Base):
     args_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

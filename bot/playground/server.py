@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
+from urllib.parse import parse_qsl, urlsplit
 
 from bot.playground.files_api import UPLOAD_PATH, receive_upload
 from bot.playground.web_api import MAX_BODY, ApiReply, call, parse_params
@@ -86,6 +88,16 @@ class LocalSlackApi:
         with self.workspace.cond:
             self.workspace.faults[method] = Fault(status, retry_after, count)
 
+    def fail_for(self, method: str, seconds: float, status: int = 429, retry_after: int | None = 1) -> None:
+        """Answer every call of `method` with an HTTP error for the next `seconds` (a 429 storm)."""
+        with self.workspace.cond:
+            self.workspace.faults[method] = Fault(status, retry_after, 0, time.monotonic() + seconds)
+
+    def slow_down(self, method: str, seconds: float) -> None:
+        """Make every call of `method` take `seconds` before Slack answers it."""
+        with self.workspace.cond:
+            self.workspace.delays[method] = seconds
+
     def calls_to(self, method: str) -> list[Call]:
         return self.workspace.calls_to(method)
 
@@ -127,6 +139,8 @@ class LocalSlackApi:
             method = "response_url/" + path.removeprefix("/response/").lstrip("/")
         try:
             params = parse_params(raw, request.headers.get("Content-Type", ""))
+            # GET methods (conversations.history/replies) carry their arguments in the query string.
+            params = {**dict(parse_qsl(urlsplit(request.path).query, keep_blank_values=True)), **params}
         except (ValueError, UnicodeDecodeError):
             self._reply(request, ApiReply(200, {"ok": False, "error": "invalid_form_data"}))
             return

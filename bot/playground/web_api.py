@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from urllib.parse import parse_qsl
 
 from bot.playground.api_errors import ApiError
 from bot.playground.files_api import complete_upload_external, get_upload_url_external
+from bot.playground.message_metadata import listed_message, parse_metadata
 from bot.playground.reactions_api import add_reaction
 from bot.playground.workspace import APP_ID, BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_ID, USERS, Call, Workspace
 
@@ -89,6 +91,7 @@ def _post_message(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
     # Slack also marks a thread's parent with its own thread_ts; we keep parents unmarked (tests read
     # `thread_ts is None` as "top level") and count replies when the page asks.
     thread_ts = p.get("thread_ts") or None
+    metadata = parse_metadata(p.get("metadata"))
     message = {
         "channel": channel,
         "ts": ws.next_ts(),
@@ -98,6 +101,7 @@ def _post_message(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
         "blocks": blocks,
         "thread_ts": thread_ts,
         "edits": 0,
+        **({"metadata": metadata} if metadata else {}),
     }
     ws.messages[message["ts"]] = message
     return {"channel": channel, "ts": message["ts"], "message": message}
@@ -203,7 +207,8 @@ def _replies(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
     if root is None:
         raise ApiError("thread_not_found")
     thread = [m for m in ws.messages.values() if m.get("thread_ts") == ts and m["ts"] != ts]
-    return {"messages": [root, *sorted(thread, key=lambda m: float(m["ts"]))], "has_more": False}
+    listed = [root, *sorted(thread, key=lambda m: float(m["ts"]))]
+    return {"messages": [listed_message(m, p) for m in listed], "has_more": False}
 
 
 def _history(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
@@ -211,7 +216,8 @@ def _history(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
     found = [
         m for m in ws.messages.values() if m["channel"] == channel and m.get("thread_ts") in (None, m["ts"])
     ]
-    return {"messages": sorted(found, key=lambda m: -float(m["ts"])), "has_more": False}
+    listed = sorted(found, key=lambda m: -float(m["ts"]))
+    return {"messages": [listed_message(m, p) for m in listed], "has_more": False}
 
 
 def _user(_ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
@@ -282,9 +288,12 @@ def _respond(ws: Workspace, target_id: str, p: dict[str, Any]) -> dict[str, Any]
 def call(ws: Workspace, method: str, params: dict[str, Any], token: str | None) -> ApiReply:
     """Answer one Web API call (or a `response_url/<id>` post) and record it."""
     with ws.cond:
+        delay = ws.delays.get(method, 0.0)
+    if delay > 0:
+        time.sleep(delay)  # a slow Slack: the caller waits, other requests are served meanwhile
+    with ws.cond:
         fault = ws.faults.get(method)
-        if fault and fault.remaining > 0:
-            fault.remaining -= 1
+        if fault and fault.applies():
             ws.calls.append(Call(method + ":failed", params, token))
             ws.changed()
             error = "ratelimited" if fault.status == 429 else "fatal_error"

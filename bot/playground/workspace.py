@@ -45,13 +45,27 @@ class Call:
     method: str
     params: dict[str, Any]
     token: str | None
+    # When the call was answered (time.monotonic()), so tests can measure pacing.
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
 class Fault:
+    """An HTTP error for the next `remaining` calls, or for every call until `until` (monotonic)."""
+
     status: int
     retry_after: int | None = None
     remaining: int = 1
+    until: float | None = None
+
+    def applies(self) -> bool:
+        """Whether this call fails; counts the call against `remaining`."""
+        if self.until is not None:
+            return time.monotonic() < self.until
+        if self.remaining > 0:
+            self.remaining -= 1
+            return True
+        return False
 
 
 @dataclass
@@ -69,6 +83,8 @@ class Workspace:
     triggers: dict[str, str] = field(default_factory=dict)
     responses: dict[str, dict[str, str]] = field(default_factory=dict)
     faults: dict[str, Fault] = field(default_factory=dict)
+    # Seconds a method takes before it is answered (a slow Slack), by method name.
+    delays: dict[str, float] = field(default_factory=dict)
     # Uploaded files by id (name, title, length, content bytes); see files_api.
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     # User group id -> member user ids (usergroups.users.list); tests and the playground fill it in.
@@ -118,6 +134,7 @@ class Workspace:
                 self.triggers,
                 self.responses,
                 self.faults,
+                self.delays,
                 self.files,
                 self.usergroups,
             ):

@@ -1,0 +1,89 @@
+"""Channel pacing through Redis holds across processes and under a 429 storm."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable
+
+from redis import Redis
+
+from bot.services import Services
+from jobs.pacing import ChannelPacer
+from jobs.runtime import JobContext
+from jobs.slack import make_web_client
+from tests.conftest import BOT_TOKEN
+from tests.fakes.slack_api import FakeSlackApi
+from tests.jobs.test_cases import open_case
+
+INTERVAL = 0.4
+
+
+def gaps(times: list[float]) -> list[float]:
+    ordered = sorted(times)
+    return [b - a for a, b in itertools.pairwise(ordered)]
+
+
+def test_two_pacers_sharing_redis_hand_out_distinct_slots(redis_url: str) -> None:
+    # Two pacers = two worker processes: the slot lives in Redis, not in either of them.
+    first, second = (ChannelPacer(Redis.from_url(redis_url), INTERVAL) for _ in range(2))
+    waits = [first.wait_turn("C1"), second.wait_turn("C1"), first.wait_turn("C2")]
+
+    assert waits[0] == 0.0 and waits[2] == 0.0  # another channel is not held up
+    assert INTERVAL - 0.05 <= waits[1] <= INTERVAL + 0.05
+
+
+def test_a_deferral_holds_every_sender_until_it_passes(redis_url: str) -> None:
+    pacer = ChannelPacer(Redis.from_url(redis_url), 0.0)
+    pacer.defer("C1", 0.5)
+
+    assert 0.4 <= pacer.wait_turn("C1") <= 0.55
+
+
+def test_new_messages_keep_their_pace_through_a_429_storm(redis_url: str, slack: FakeSlackApi) -> None:
+    slack.fail_for("chat.postMessage", seconds=1.5, retry_after=1)
+    clients = [  # one client (and pacer) per pretend worker process
+        make_web_client(BOT_TOKEN, slack.base_url, ChannelPacer(Redis.from_url(redis_url), INTERVAL))
+        for _ in range(3)
+    ]
+    posted: list[str] = []
+
+    def post(n: int) -> None:
+        resp = clients[n % 3].chat_postMessage(channel="C0FLOOD", text=f"alert {n}")
+        posted.append(str(resp["ts"]))
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert len(posted) == 6  # nothing lost
+    refused = [c.at for c in slack.calls_to("chat.postMessage:failed")]
+    accepted = [c.at for c in slack.calls_to("chat.postMessage")]
+    assert refused and len(accepted) == 6
+    # Every attempt, refused or not, kept the channel's pace; none burst out when the storm ended.
+    assert min(gaps(refused + accepted)) >= INTERVAL - 0.05, gaps(refused + accepted)
+    # Nobody called Slack on this channel within a Retry-After (1 s) of a 429.
+    for refusal in refused:
+        assert not [t for t in refused + accepted if refusal < t < refusal + 1 - 0.05], (
+            refusal,
+            gaps(refused),
+        )
+
+
+def test_diagnose_case_posts_keep_the_channel_pace_through_a_429_storm(
+    services: Services, slack: FakeSlackApi, job_context: JobContext, run_jobs: Callable[[], None]
+) -> None:
+    job_context.slack = make_web_client(BOT_TOKEN, slack.base_url, ChannelPacer(services.redis, INTERVAL))
+    for n in range(3):
+        open_case(services, f"checkout pods OOMKilled, report {n}", key=f"slash:{n}")
+    slack.fail_for("chat.postMessage", seconds=1.0, retry_after=1)
+
+    run_jobs()
+
+    accepted = [c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == "C111"]
+    refused = [c.at for c in slack.calls_to("chat.postMessage:failed")]
+    roles = sorted(str(c.params["metadata"]["event_payload"]["role"]) for c in accepted)
+    assert refused and roles == ["progress"] * 3 + ["root"] * 3  # every case, and nothing twice
+    assert min(gaps(refused + [c.at for c in accepted])) >= INTERVAL - 0.05
