@@ -42,6 +42,7 @@ class NewCaseRequest(BaseModel):
             description=self.text,
             reporter_id=self.reporter_id,
             severity=(self.severity or guess_severity(self.text)).value,
+            reported_severity=self.severity.value if self.severity else None,
             status=CaseStatus.INVESTIGATING.value,
             service=self.service,
         )
