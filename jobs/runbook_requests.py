@@ -29,9 +29,12 @@ class RunbookRequests:
         job = PendingJob(f"search_runbooks:{_safe(key)}", "search_runbooks", [channel_id, user_id, query])
         return self.queue.enqueue(job)
 
-    def share(self, key: str, channel_id: str, user_id: str, runbook_id: int) -> bool:
-        """Enqueue posting a runbook's card in a channel; once per Slack delivery key."""
-        job = PendingJob(f"share_runbook:{_safe(key)}", "share_runbook", [channel_id, user_id, runbook_id])
+    def share(
+        self, key: str, channel_id: str, user_id: str, runbook_id: int, target: str | None = None
+    ) -> bool:
+        """Enqueue posting a runbook's card in `target` (as typed) or `channel_id`; once per delivery key."""
+        args: list[str | int] = [channel_id, user_id, runbook_id, *([target] if target else [])]
+        job = PendingJob(f"share_runbook:{_safe(key)}", "share_runbook", args)
         return self.queue.enqueue(job)
 
     def create_draft(self, key: str, case_id: int, user_id: str) -> bool:

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.playground.channels import PretendChannel, default_channels
+
 BOT_USER_ID = "U0FMBOT"
 BOT_ID = "B0FMBOT"
 BOT_NAME = "FaultMaven"
@@ -73,6 +75,8 @@ class Workspace:
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     # User group id -> member user ids (usergroups.users.list); tests and the playground fill it in.
     usergroups: dict[str, list[str]] = field(default_factory=dict)
+    # Channels by id: names resolve through conversations.list; unlisted ids are taken as joined.
+    channels: dict[str, PretendChannel] = field(default_factory=default_channels)
     # Where upload URLs point: the serving LocalSlackApi fills it in when it starts.
     origin: str = ""
     version: int = 0
@@ -122,6 +126,7 @@ class Workspace:
                 self.usergroups,
             ):
                 other.clear()
+            self.channels = default_channels()
             self.changed()
 
     def new_trigger(self, user_id: str) -> str:
