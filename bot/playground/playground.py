@@ -125,8 +125,10 @@ class Playground:
     async def block_action(self, user_id: str, req: dict[str, Any]) -> dict[str, Any]:
         """A click or selection in a message or a view: Slack's block_actions payload."""
         ws = self.workspace
+        ts = str(req.get("message_ts"))
         with ws.cond:
-            message = copy.deepcopy(ws.messages.get(str(req.get("message_ts"))))
+            ephemeral = ts not in ws.messages and ws.ephemeral(ts, user_id) is not None
+            message = copy.deepcopy(ws.messages.get(ts) or ws.ephemeral(ts, user_id))
             view = copy.deepcopy(ws.views.get(str(req.get("view_id"))))
         if message is None and view is None:
             return {"ok": False, "error": "not_found"}
@@ -147,7 +149,9 @@ class Playground:
         response_url = self._response_url(
             user_id, (message or {}).get("channel", ""), (message or {}).get("ts", "")
         )
-        body = payloads.block_actions(user_id, action, ws.new_trigger(user_id), response_url, message, view)
+        body = payloads.block_actions(
+            user_id, action, ws.new_trigger(user_id), response_url, message, view, ephemeral=ephemeral
+        )
         response = await self._deliver(body, FORM)
         return {"ok": response.status_code == 200, "status": response.status_code}
 

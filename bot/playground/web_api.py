@@ -261,10 +261,15 @@ def _respond(ws: Workspace, target_id: str, p: dict[str, Any]) -> dict[str, Any]
         return {}  # the test fake hands out response_urls it never issued; Slack would 404
     blocks = _blocks(p.get("blocks"), MESSAGE_BLOCK_LIMIT)
     original = ws.messages.get(target["message_ts"])
+    ephemeral = ws.ephemeral(target["message_ts"], target["user"]) if original is None else None
     if p.get("delete_original") and original is not None:
         del ws.messages[original["ts"]]
+    elif p.get("delete_original") and ephemeral is not None:
+        ws.ephemerals.remove(ephemeral)
     elif p.get("replace_original") and original is not None:
         original.update(text=p.get("text", ""), blocks=blocks, edits=original["edits"] + 1)
+    elif p.get("replace_original") and ephemeral is not None:
+        ephemeral.update(text=p.get("text", ""), blocks=blocks)
     elif p.get("response_type") == "in_channel":
         _post_message(ws, {**p, "channel": target["channel"], "blocks": blocks})
     else:

@@ -216,6 +216,13 @@ class Workspace:
             ]
         return sorted(found, key=lambda m: float(m["ts"]))
 
+    def ephemeral(self, ts: str, user_id: str | None = None) -> dict[str, Any] | None:
+        """The "only visible to you" message at `ts` (shown to `user_id`, when given); call with cond held."""
+        return next(
+            (e for e in self.ephemerals if e["ts"] == ts and user_id in (None, e["user"])),
+            None,
+        )
+
     def modal_for(self, user_id: str) -> dict[str, Any] | None:
         """The modal on top of the user's stack, if any."""
         with self.cond:
