@@ -7,6 +7,7 @@ for a call and the page can ask "anything new since version N?".
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import secrets
 import threading
@@ -222,6 +223,11 @@ class Workspace:
             (e for e in self.ephemerals if e["ts"] == ts and user_id in (None, e["user"])),
             None,
         )
+
+    def channel_list(self) -> list[dict[str, Any]]:
+        """Every channel's id, name and flags, for the page to show names where Slack would."""
+        with self.cond:
+            return [dataclasses.asdict(channel) for channel in self.channels.values()]
 
     def modal_for(self, user_id: str) -> dict[str, Any] | None:
         """The modal on top of the user's stack, if any."""

@@ -43,7 +43,7 @@
     }
     if (token.startsWith("#")) {
       const [id, label] = token.slice(1).split("|");
-      return `<span class="mention">#${esc(label || id)}</span>`;
+      return `<span class="mention">#${esc(label || (ctx.channels && ctx.channels[id]) || id)}</span>`;
     }
     if (token.startsWith("!")) {
       const [what, label] = token.slice(1).split("|");
