@@ -79,7 +79,9 @@ def playground_url(tmp_path: Path, redis_url: str) -> Iterator[str]:
         print(log.read_text(errors="replace")[-4000:])
 
 
-def test_open_a_case_read_the_diagnosis_reply_click_and_submit_the_form(playground_url: str) -> None:
+def test_open_a_case_read_the_diagnosis_reply_click_share_from_an_ephemeral_and_submit_the_form(
+    playground_url: str,
+) -> None:
     try:
         from playwright.sync_api import expect, sync_playwright
     except ImportError:
@@ -93,7 +95,10 @@ def test_open_a_case_read_the_diagnosis_reply_click_and_submit_the_form(playgrou
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(playground_url)
 
-        page.fill("#composer-input", "/faultmaven help checkout pods OOMKilled since the 14:00 deploy")
+        page.fill(
+            "#composer-input",
+            "/faultmaven help checkout pods OOMKilled since the 14:00 deploy. Exit code 137 & <restarts>",
+        )
         page.press("#composer-input", "Enter")
         ephemeral = page.locator("#messages .msg.ephemeral")
         expect(ephemeral).to_contain_text("Opening case FM-1", timeout=SLOW)
@@ -127,6 +132,25 @@ def test_open_a_case_read_the_diagnosis_reply_click_and_submit_the_form(playgrou
         expect(page.locator("#messages .msg.ephemeral")).to_have_count(0)
         page.select_option("#user-picker", "U0ALICE")
         expect(page.locator("#messages .msg.ephemeral")).to_have_count(1)
+
+        # The root card shows the report itself (slash-command text is seen only by its sender).
+        expect(root).to_contain_text("Exit code 137 & <restarts>")
+        expect(root).to_contain_text("(guess)")
+
+        # A button on an "only visible to you" message works as in Slack: Share posts the card.
+        page.click("#thread-close")
+        page.fill("#composer-input", "/faultmaven search TLS certificate expired")
+        page.press("#composer-input", "Enter")
+        results = page.locator("#messages .msg.ephemeral", has=page.locator(".bk-button", has_text="Share"))
+        expect(results).to_be_visible(timeout=SLOW)
+        expect(results).to_contain_text("Only visible to you")
+        results.locator(".bk-button", has_text="Share").first.click()
+        expect(page.locator("body")).to_have_attribute("data-last-action", "block_action:ok")
+        shared = page.locator("#messages .msg.from-bot", has_text="shared by")
+        expect(shared).to_be_visible(timeout=SLOW)
+        # The channel view followed the new card after the thread pane closed.
+        expect(shared.last).to_be_in_viewport()
+        page.screenshot(path=str(ARTIFACTS / "playground-ephemeral-share.png"))
 
         page.fill("#composer-input", "/faultmaven")
         page.press("#composer-input", "Enter")

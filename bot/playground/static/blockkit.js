@@ -15,6 +15,11 @@
     return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   }
 
+  // mrkdwn carries &, < and > as Slack's three entities; Slack shows them as the characters.
+  function entities(s) {
+    return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  }
+
   function node(tag, cls, html) {
     const el = document.createElement(tag);
     if (cls) el.className = cls;
@@ -59,11 +64,11 @@
     let last = 0;
     const re = /`([^`\n]+)`|<([^<>\n]+)>/g;
     for (let m = re.exec(line); m; m = re.exec(line)) {
-      out += styles(esc(line.slice(last, m.index)));
-      out += m[1] !== undefined ? `<code>${esc(m[1])}</code>` : angle(m[2], ctx);
+      out += styles(esc(entities(line.slice(last, m.index))));
+      out += m[1] !== undefined ? `<code>${esc(entities(m[1]))}</code>` : angle(m[2], ctx);
       last = re.lastIndex;
     }
-    return out + styles(esc(line.slice(last)));
+    return out + styles(esc(entities(line.slice(last))));
   }
 
   function mrkdwnLine(line, ctx) {
@@ -83,7 +88,7 @@
       .split(/(```[\s\S]*?```)/g)
       .map((part) =>
         part.startsWith("```") && part.length >= 6
-          ? `<pre class="md-pre">${esc(part.slice(3, -3).replace(/^\n/, ""))}</pre>`
+          ? `<pre class="md-pre">${esc(entities(part.slice(3, -3).replace(/^\n/, "")))}</pre>`
           : part.split("\n").map((line) => mrkdwnLine(line, ctx || {})).join("<br>"),
       )
       .join("");
