@@ -157,14 +157,21 @@ def test_open_a_case_read_the_diagnosis_reply_click_share_from_an_ephemeral_and_
         modal = page.locator("#modal-overlay")
         expect(modal).to_be_visible(timeout=SLOW)
         expect(page.locator("#modal-title")).to_have_text("Open a FaultMaven case")
-        page.fill("#modal-body textarea", "disk full on db-3, writes failing since 02:00")
+        # A long paste: the card folds its first lines behind "Show more"; the whole text is a snippet.
+        log_lines = "\n".join(
+            f"02:{n:02d}:00 db-3 postgres: could not write block {n}: No space left" for n in range(40)
+        )
+        page.fill("#modal-body textarea", f"disk full on db-3, writes failing since 02:00\n{log_lines}")
         page.select_option("#modal-body select", "critical")
         page.screenshot(path=str(ARTIFACTS / "playground-modal.png"))
         page.click("#modal-submit")
         expect(modal).to_be_hidden(timeout=SLOW)
-        expect(page.locator("#messages .msg", has_text="FM-2 · disk full on db-3")).to_be_visible(
-            timeout=SLOW
-        )
+        second = page.locator("#messages .msg", has_text="FM-2 · disk full on db-3")
+        expect(second).to_be_visible(timeout=SLOW)
+        expect(second).to_contain_text("the full report is the snippet in this thread")
+        expect(second.locator(".msg-replies")).to_be_visible(timeout=SLOW)
+        second.locator(".msg-replies").click()
+        expect(page.locator("#thread-pane .msg-file")).to_contain_text("FM-2 report", timeout=SLOW)
 
         page.screenshot(path=str(ARTIFACTS / "playground.png"))
         browser.close()

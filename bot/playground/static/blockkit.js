@@ -215,13 +215,29 @@
     return out;
   }
 
+  // Slack folds a long section behind "Show more" unless the block asks for `expand`; what was
+  // unfolded stays unfolded across re-renders (keyed by the text itself).
+  const unfolded = new Set();
+
+  function sectionText(b, ctx) {
+    const el = node("div", "bk-text", text(b.text, ctx));
+    const raw = String(b.text.text || "");
+    if (b.expand || unfolded.has(raw) || (raw.length <= 700 && raw.split("\n").length <= 6)) return el;
+    el.classList.add("bk-folded");
+    const wrap = node("div");
+    const more = node("button", "bk-show-more", "Show more");
+    more.addEventListener("click", () => { unfolded.add(raw); el.classList.remove("bk-folded"); more.remove(); });
+    wrap.append(el, more);
+    return wrap;
+  }
+
   function block(b, ctx) {
     const wrap = node("div", `bk-block bk-${b.type}`);
     wrap.dataset.blockId = b.block_id || "";
     switch (b.type) {
       case "section": {
         const main = node("div", "bk-section-main");
-        if (b.text) main.appendChild(node("div", "bk-text", text(b.text, ctx)));
+        if (b.text) main.appendChild(sectionText(b, ctx));
         if (b.fields) {
           const grid = node("div", "bk-fields");
           for (const f of b.fields) grid.appendChild(node("div", "bk-field", text(f, ctx)));
