@@ -17,6 +17,8 @@ class Ids(StrEnum):
     # Case messages.
     CASE_ROOT_FIELDS = "fm_case_fields"
     CASE_LINKS = "fm_case_links"
+    CASE_REPORT = "fm_case_report"
+    CASE_REPORT_SNIPPET = "fm_case_report_snippet"
     DIAGNOSIS_SUMMARY = "fm_diagnosis_summary"
     DIAGNOSIS_SUPERSEDED = "fm_diagnosis_superseded"
     PROGRESS = "fm_progress"

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.blocks.mrkdwn import escape
 from bot.blocks.runbooks import build_runbook_modal
 from handlers.payloads import SlashCommand
+from jobs.channels import parse_channel_ref
 from jobs.runbook_requests import RunbookRequests
 
 SUBCOMMANDS = ("search", "runbook", "runbooks")
-_CHANNEL = re.compile(r"<#(?P<id>[CG][A-Z0-9]+)(\|[^>]*)?>")
 RUNBOOK_USAGE = (
     "Runbooks:\n"
     "• `/faultmaven search <words>` or `/faultmaven runbook search <words>`\n"
@@ -51,9 +49,14 @@ def handle_runbook_command(ack: Ack, cmd: SlashCommand, requests: RunbookRequest
         if runbook is None:
             ack(response_type="ephemeral", text=f"No runbook {escape(parts[0])}.")
             return
-        match = _CHANNEL.search(parts[1]) if len(parts) > 1 else None
-        channel_id = match.group("id") if match else cmd.channel_id
-        requests.share(cmd.trigger_id, channel_id, cmd.user_id, runbook.id)
-        ack(response_type="ephemeral", text=f"Sharing {runbook.ref} in <#{channel_id}>…")
+        # The worker resolves a typed channel (`<#C1|name>` or `#name`) and refuses unknown ones.
+        target = parts[1].strip() if len(parts) > 1 else None
+        ref = parse_channel_ref(target) if target else None
+        if target and ref is None:
+            ack(response_type="ephemeral", text=f"Name the channel like `#db-oncall`.\n{RUNBOOK_USAGE}")
+            return
+        requests.share(cmd.trigger_id, cmd.channel_id, cmd.user_id, runbook.id, target=target or "")
+        where = escape(ref.label) if ref else f"<#{cmd.channel_id}>"
+        ack(response_type="ephemeral", text=f"Sharing {runbook.ref} in {where}…")
         return
     ack(response_type="ephemeral", text=RUNBOOK_USAGE)

@@ -10,7 +10,9 @@ from bot.blocks.diagnosis import build_diagnosis_blocks, build_followup_blocks, 
 from engine.changes import shows_nothing_new
 from engine.models import CaseContext, CaseStatus, Diagnosis, Severity, Turn
 from engine.redaction import MARKER_PREFIX
+from engine.reports import is_long_paste
 from jobs.audit_events import audit_case_diagnosed, audit_thread_turn
+from jobs.report_snippets import upload_report_snippet
 from jobs.runbooks import post_suggestions
 from jobs.runtime import JobContext, current_context
 from jobs.thread_messages import post_case_message_once
@@ -43,12 +45,16 @@ def tell_reporter_secrets_masked(ctx: JobContext, channel_id: str, user_id: str,
 
 def case_card(case: Case) -> CaseCard:
     """The root-message view of a stored case."""
+    diagnosis = Diagnosis.model_validate_json(case.diagnosis_json) if case.diagnosis_json else None
     return CaseCard(
         ref=case.ref,
         title=case.title,
         reporter_id=case.reporter_id,
         status=case.status,
         severity=case.severity,
+        reported_severity=case.reported_severity,
+        suggested_severity=diagnosis.severity.value if diagnosis else None,
+        report=case.description,
         service=case.service,
         source=case.source,
     )
@@ -90,6 +96,8 @@ def _ensure_thread(ctx: JobContext, case: Case) -> tuple[str, str]:
         masked = MARKER_PREFIX in case.description or MARKER_PREFIX in case.title
         if masked and case.source in _TOLD_FROM_JOB:
             tell_reporter_secrets_masked(ctx, case.channel_id, case.reporter_id, root_ts)
+    if case.report_file_id is None and is_long_paste(case.description):
+        upload_report_snippet(ctx, case, root_ts)
     progress_ts = case.progress_ts
     if progress_ts is None:
         progress_ts = post_case_message_once(
@@ -132,8 +140,12 @@ def diagnose_case(case_id: int) -> dict[str, Any]:
     ctx.cases.update_case(case.id, diagnosis_json=diagnosis.model_dump_json())
     ctx.cases.add_bot_message(case.id, ctx.bot_user_id, diagnosis.summary, progress_ts)
     if diagnosis.severity.value != case.severity:
-        ctx.cases.update_case(case.id, severity=diagnosis.severity.value)
-        card = case_card(case).model_copy(update={"severity": diagnosis.severity.value})
+        # A person's choice stands; the engine's severity only replaces its own earlier guess.
+        severity = case.severity if case.reported_severity else diagnosis.severity.value
+        ctx.cases.update_case(case.id, severity=severity)
+        card = case_card(case).model_copy(
+            update={"severity": severity, "suggested_severity": diagnosis.severity.value}
+        )
         ctx.slack.chat_update(
             channel=case.channel_id,
             ts=root_ts,

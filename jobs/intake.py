@@ -44,6 +44,7 @@ class NewCaseRequest(BaseModel):
             description=description,
             reporter_id=self.reporter_id,
             severity=(self.severity or guess_severity(self.text)).value,
+            reported_severity=self.severity.value if self.severity else None,
             status=CaseStatus.INVESTIGATING.value,
             service=redact(self.service) if self.service else self.service,
         )

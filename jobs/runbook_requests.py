@@ -28,9 +28,9 @@ class RunbookRequests:
         query = redact(query)  # a pasted error may carry a token; the query travels in the job
         return self._submit("search_runbooks", key, [channel_id, user_id, query])
 
-    def share(self, key: str, channel_id: str, user_id: str, runbook_id: int) -> bool:
-        """Enqueue posting a runbook's card in a channel; once per Slack delivery key."""
-        return self._submit("share_runbook", key, [channel_id, user_id, runbook_id])
+    def share(self, key: str, channel_id: str, user_id: str, runbook_id: int, target: str = "") -> bool:
+        """Enqueue posting a runbook's card in `target` (as typed) or `channel_id`; once per delivery key."""
+        return self._submit("share_runbook", key, [channel_id, user_id, runbook_id, target])
 
     def create_draft(self, key: str, case_id: int, user_id: str) -> bool:
         """Enqueue drafting a runbook from a resolved case (the job itself is idempotent per case)."""

@@ -6,7 +6,10 @@ import logging
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block
+from slack_sdk.web import SlackResponse
 
+from bot.blocks.mrkdwn import escape
 from bot.blocks.runbooks import (
     RunbookHit,
     build_search_result_blocks,
@@ -15,6 +18,7 @@ from bot.blocks.runbooks import (
     shared_card_text,
     suggestions_text,
 )
+from jobs.channels import parse_channel_ref
 from jobs.runbook_library import RunbookLibrary, RunbookResult
 from jobs.runtime import JobContext, current_context
 from jobs.submission import claim_outbox
@@ -87,30 +91,73 @@ def search_runbooks(channel_id: str, user_id: str, query: str, outbox_key: str =
     return {"results": [h.runbook.ref for h in hits]}
 
 
-def share_runbook(channel_id: str, user_id: str, runbook_id: int, outbox_key: str = "") -> dict[str, Any]:
-    """Post a runbook's card in a channel, joining it first when the bot is not a member."""
+def share_runbook(
+    channel_id: str, user_id: str, runbook_id: int, target: str = "", outbox_key: str = ""
+) -> dict[str, Any]:
+    """Post a runbook's card in `target` (a channel typed in a command) or else in `channel_id`.
+
+    Refusals go to the requester alone, in `channel_id` where they asked: never a post elsewhere.
+    """
     ctx = current_context()
     claim_outbox(ctx.cases, outbox_key)
+
+    def refuse(text: str, status: str) -> dict[str, Any]:
+        ctx.slack.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
+        return {"status": status, "runbook_id": runbook_id}
+
     runbook = _library(ctx).get(int(runbook_id))
     if runbook is None:
-        ctx.slack.chat_postEphemeral(channel=channel_id, user=user_id, text="That runbook no longer exists.")
-        return {"status": "missing", "runbook_id": runbook_id}
+        return refuse("That runbook no longer exists.", "missing")
+    destination = channel_id
+    if target:
+        ref = parse_channel_ref(target)
+        if ref is None:
+            return refuse(
+                f"I can't share {runbook.ref}: `{escape(target[:80])}` is not a channel. "
+                "Name one like `#db-oncall`.",
+                "not_a_channel",
+            )
+        found = ref.channel_id or ctx.channels.find(ctx.slack, ref.name or "")
+        if found is None:
+            return refuse(
+                f"I can't share {runbook.ref} in {escape(ref.label)}: I see no channel by that name. "
+                "Check the spelling; if it is private, invite me there with `/invite @FaultMaven` first.",
+                "unknown_channel",
+            )
+        destination = found
     blocks, text = build_shared_card_blocks(runbook, user_id), shared_card_text(runbook)
     try:
-        resp = ctx.slack.chat_postMessage(channel=channel_id, text=text, blocks=blocks)
+        resp = _post_joining(ctx, destination, text, blocks)
+    except SlackApiError as error:
+        reason = str(error.response.get("error"))
+        if reason not in _CANNOT_POST:
+            raise
+        return refuse(
+            f"I can't post {runbook.ref} in <#{destination}>: {_CANNOT_POST[reason]}",
+            reason,
+        )
+    log.info("runbook shared", extra={"runbook": runbook.ref, "channel": destination})
+    return {"runbook": runbook.ref, "channel": destination, "ts": str(resp["ts"])}
+
+
+# Slack errors that mean "not there", each said the way the requester can act on it.
+_CANNOT_POST = {
+    "channel_not_found": "I can't see that channel. If it is private, invite me with "
+    "`/invite @FaultMaven` and share again.",
+    "not_in_channel": "this is a private channel I'm not in. Invite me with `/invite @FaultMaven` "
+    "and share again.",
+    "method_not_supported_for_channel_type": "this is a private channel I'm not in. Invite me with "
+    "`/invite @FaultMaven` and share again.",
+    "is_archived": "that channel is archived.",
+}
+
+
+def _post_joining(ctx: JobContext, channel: str, text: str, blocks: list[Block]) -> SlackResponse:
+    """Post, joining a public channel first when the bot is not a member yet."""
+    try:
+        return ctx.slack.chat_postMessage(channel=channel, text=text, blocks=blocks)
     except SlackApiError as error:
         if error.response.get("error") != "not_in_channel":
             raise
-        try:
-            ctx.slack.conversations_join(channel=channel_id)
-        except SlackApiError:
-            ctx.slack.chat_postEphemeral(
-                channel=channel_id,
-                user=user_id,
-                text=f"I can't post {runbook.ref} here: this is a private channel I'm not in. "
-                "Invite me with `/invite @FaultMaven` and share again.",
-            )
-            return {"status": "not_in_channel", "runbook": runbook.ref}
-        resp = ctx.slack.chat_postMessage(channel=channel_id, text=text, blocks=blocks)
-    log.info("runbook shared", extra={"runbook": runbook.ref, "channel": channel_id})
-    return {"runbook": runbook.ref, "ts": str(resp["ts"])}
+    ctx.slack.conversations_join(channel=channel)
+    return ctx.slack.chat_postMessage(channel=channel, text=text, blocks=blocks)

@@ -10,6 +10,7 @@ from engine.ports import DiagnosisEngine
 from engine.replies.triage import ReplyTriage
 from engine.runbooks.written import RunbookWriter
 from jobs.action_runtime import ActionRuntime
+from jobs.channels import ChannelDirectory
 from jobs.incident_runtime import IncidentRuntime
 from jobs.runbook_library import RunbookLibrary
 from storage.audit import AuditLog
@@ -39,6 +40,8 @@ class JobContext:
     runbook_writer: RunbookWriter | None = None
     # Which thread messages need an update; the worker gives it the sentence model (rules only without).
     reply_triage: ReplyTriage = field(default_factory=lambda: ReplyTriage(None))
+    # Channel names typed in commands, resolved through conversations.list and cached briefly.
+    channels: ChannelDirectory = field(default_factory=ChannelDirectory)
 
 
 _context: JobContext | None = None

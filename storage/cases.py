@@ -32,6 +32,7 @@ class NewCase:
     status: str
     service: str | None = None
     root_ts: str | None = None
+    reported_severity: str | None = None
 
 
 class CaseRepository:

@@ -43,6 +43,10 @@ class Case(Base):
     description: Mapped[str] = mapped_column(Text)
     service: Mapped[str | None] = mapped_column(String(120))
     severity: Mapped[str] = mapped_column(String(16))
+    # What a person (or the alert's source) chose; None means `severity` is FaultMaven's guess.
+    reported_severity: Mapped[str | None] = mapped_column(String(16))
+    # The snippet a long report was uploaded as, so a re-run does not upload it twice.
+    report_file_id: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16))
     reporter_id: Mapped[str] = mapped_column(String(32))
     diagnosis_json: Mapped[str | None] = mapped_column(Text)

@@ -12,8 +12,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks.mrkdwn import escape
+from bot.blocks.mrkdwn import escape, escape_to_fit
 from bot.ids import Ids
+from engine.reports import first_lines, is_long_paste
 
 STATUS_EMOJI = {"investigating": "🔎", "mitigated": "🩹", "resolved": "✅"}
 SEVERITY_EMOJI = {"low": "🟢", "medium": "🟡", "high": "🟠", "critical": "🔴"}
@@ -30,6 +31,12 @@ class CaseCard(BaseModel):
     reporter_id: str
     status: str
     severity: str
+    # A person's choice (form, alert source); without one `severity` is shown as FaultMaven's guess.
+    reported_severity: str | None = None
+    # The engine's severity from the latest diagnosis: shown beside a person's choice, never over it.
+    suggested_severity: str | None = None
+    # The report as stored (redacted at intake); long pastes are shown by their first lines.
+    report: str = ""
     service: str | None = None
     source: str = "slash"
     # Incident cases (PagerDuty, Alertmanager): shown only when set, so other cards are unchanged.
@@ -42,22 +49,23 @@ class CaseCard(BaseModel):
 
 def case_root_text(card: CaseCard) -> str:
     """Notification fallback for the root message."""
-    return f"{card.ref}: {escape(card.title)} ({card.status}, {card.severity})"
+    return f"{card.ref}: {escape(card.title)} ({card.status}, {card.reported_severity or card.severity})"
 
 
 def build_case_root_blocks(card: CaseCard) -> list[Block]:
     """The case's root message: the thread everything else hangs off."""
     status = f"{STATUS_EMOJI.get(card.status, '•')} {card.status.capitalize()}"
-    severity = f"{SEVERITY_EMOJI.get(card.severity, '•')} {card.severity.capitalize()} (guess)"
+    reporter = escape(card.reporter_label) if card.reporter_label else f"<@{card.reporter_id}>"
     fields = [
-        MarkdownTextObject(text=f"*Reporter*\n{_reporter(card)}"),
+        MarkdownTextObject(text=f"*Reporter*\n{reporter}"),
         MarkdownTextObject(text=f"*Status*\n{status}"),
-        MarkdownTextObject(text=f"*Severity*\n{severity}"),
-        MarkdownTextObject(text=f"*Service*\n{escape(card.service or '—')}"),
+        MarkdownTextObject(text=f"*Severity*\n{severity_text(card)}"),
+        MarkdownTextObject(text=f"*Service*\n{escape_to_fit(card.service or '—', 200)}"),
         *_incident_fields(card),
     ]
     return [
         HeaderBlock(text=PlainTextObject(text=f"{card.ref} · {escape(card.title)}"[:150])),
+        *_report_blocks(card),
         SectionBlock(block_id=Ids.CASE_ROOT_FIELDS, fields=fields),
         *_link_blocks(card),
         ContextBlock(
@@ -70,9 +78,42 @@ def build_case_root_blocks(card: CaseCard) -> list[Block]:
     ]
 
 
-def _reporter(card: CaseCard) -> str:
-    # An alert's reporter is a label from its payload; a person's is our own mention of their id.
-    return escape(card.reporter_label) if card.reporter_label else f"<@{card.reporter_id}>"
+def _severity_label(severity: str) -> str:
+    return f"{SEVERITY_EMOJI.get(severity, '•')} {severity.capitalize()}"
+
+
+def severity_text(card: CaseCard) -> str:
+    """A person's severity with FaultMaven's differing suggestion beside it; else the marked guess."""
+    if card.reported_severity:
+        chosen = _severity_label(card.reported_severity)
+        suggested = card.suggested_severity
+        if suggested and suggested != card.reported_severity:
+            return f"{chosen}\n_FaultMaven suggests {_severity_label(suggested)}_"
+        return chosen
+    return f"{_severity_label(card.suggested_severity or card.severity)} (guess)"
+
+
+def _report_blocks(card: CaseCard) -> list[Block]:
+    """The report itself: slash-command text is seen only by its sender, so the card shows it."""
+    report = card.report.strip()
+    if not report or report == card.title.strip():
+        return []
+    if not is_long_paste(report):
+        # Slack folds a long section behind "Show more", which keeps the card short but complete.
+        text = f"*Report*\n{escape_to_fit(report, 2_900)}"
+        return [SectionBlock(block_id=Ids.CASE_REPORT, text=MarkdownTextObject(text=text))]
+    excerpt = first_lines(report)
+    more = f"{excerpt.omitted_lines} more lines" if excerpt.omitted_lines else "The rest"
+    return [
+        SectionBlock(
+            block_id=Ids.CASE_REPORT,
+            text=MarkdownTextObject(text=f"*Report*\n{escape_to_fit(excerpt.text, 2_900)}"),
+        ),
+        ContextBlock(
+            block_id=Ids.CASE_REPORT_SNIPPET,
+            elements=[MarkdownTextObject(text=f"📎 {more}: the full report is the snippet in this thread.")],
+        ),
+    ]
 
 
 def _incident_fields(card: CaseCard) -> list[MarkdownTextObject]:

@@ -14,3 +14,19 @@ def escape(text: str) -> str:
     for char, entity in _ENTITIES:
         text = text.replace(char, entity)
     return text
+
+
+def escape_to_fit(text: str, limit: int, ellipsis: str = "…") -> str:
+    """Escape `text`, cutting it (never inside an entity) so the result stays within `limit`."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    kept: list[str] = []
+    size = len(ellipsis)
+    for char in text:
+        piece = escape(char)
+        if size + len(piece) > limit:
+            break
+        kept.append(piece)
+        size += len(piece)
+    return "".join(kept).rstrip() + ellipsis

@@ -57,3 +57,30 @@ def sample_pagerduty_incident(index: int) -> dict[str, Any]:
             },
         }
     }
+
+
+def follow_up_event(triggered: dict[str, Any], status: str, agent_name: str) -> dict[str, Any]:
+    """The `incident.acknowledged` / `incident.resolved` event for an incident the playground opened."""
+    if status not in ("acknowledged", "resolved"):
+        raise ValueError(f"a PagerDuty incident cannot become {status!r} from the playground")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    data = {**triggered["event"]["data"], "status": status}
+    agent_id = "P" + secrets.token_hex(3).upper()
+    agent = {
+        "id": agent_id,
+        "type": "user_reference",
+        "summary": agent_name,
+        "html_url": f"https://playground.pagerduty.invalid/users/{agent_id}",
+    }
+    if status == "acknowledged":
+        data["assignees"] = [agent]
+    return {
+        "event": {
+            **triggered["event"],
+            "id": "01" + secrets.token_hex(12).upper(),
+            "event_type": f"incident.{status}",
+            "occurred_at": now,
+            "agent": agent,
+            "data": data,
+        }
+    }

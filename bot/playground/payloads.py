@@ -99,8 +99,9 @@ def block_actions(
     response_url: str,
     message: dict[str, Any] | None = None,
     view: dict[str, Any] | None = None,
+    ephemeral: bool = False,
 ) -> str:
-    """A form-encoded block_actions payload for one action in a message or a view."""
+    """A form-encoded block_actions payload for one action in a message (or ephemeral) or a view."""
     payload: dict[str, Any] = {
         "type": "block_actions",
         "user": _user(user_id),
@@ -113,16 +114,22 @@ def block_actions(
         "actions": [{**action, "action_ts": f"{time.time():.6f}"}],
     }
     if message is not None:
+        # An ephemeral has no stored message: Slack marks the container and leaves `message` out,
+        # so the response_url is the only way to replace or delete it.
         payload["container"] = {
             "type": "message",
             "message_ts": message["ts"],
             "channel_id": message["channel"],
-            "is_ephemeral": False,
+            "is_ephemeral": ephemeral,
         }
-        payload["channel"] = {"id": message["channel"], "name": CHANNEL_NAME}
-        payload["message"] = {k: message[k] for k in ("ts", "text", "blocks", "user")} | {"type": "message"}
         if message.get("thread_ts"):
-            payload["message"]["thread_ts"] = message["thread_ts"]
+            payload["container"]["thread_ts"] = message["thread_ts"]
+        payload["channel"] = {"id": message["channel"], "name": CHANNEL_NAME}
+        if not ephemeral:
+            payload["message"] = {k: message[k] for k in ("ts", "text", "blocks", "user")}
+            payload["message"]["type"] = "message"
+            if message.get("thread_ts"):
+                payload["message"]["thread_ts"] = message["thread_ts"]
         payload["response_url"] = response_url
         payload["state"] = {"values": {}}
     if view is not None:

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from bot.playground import payloads
-from bot.playground.incidents import sample_pagerduty_incident
+from bot.playground.incidents import follow_up_event, sample_pagerduty_incident
 from bot.playground.web_api import store_view
 from bot.playground.workspace import BOT_USER_ID, USERS, Workspace
 
@@ -73,6 +73,8 @@ class Playground:
         self.transport = transport
         self.pagerduty_secret = pagerduty_secret
         self.incidents_enabled = False
+        # Incidents the page opened, by PagerDuty id: acknowledge and resolve replay them.
+        self.opened_incidents: dict[str, dict[str, Any]] = {}
         self.allowed_hosts = {"127.0.0.1", "localhost", "::1"}
 
     async def _post(self, path: str, body: str, headers: dict[str, str]) -> httpx.Response:
@@ -125,8 +127,10 @@ class Playground:
     async def block_action(self, user_id: str, req: dict[str, Any]) -> dict[str, Any]:
         """A click or selection in a message or a view: Slack's block_actions payload."""
         ws = self.workspace
+        ts = str(req.get("message_ts"))
         with ws.cond:
-            message = copy.deepcopy(ws.messages.get(str(req.get("message_ts"))))
+            ephemeral = ts not in ws.messages and ws.ephemeral(ts, user_id) is not None
+            message = copy.deepcopy(ws.messages.get(ts) or ws.ephemeral(ts, user_id))
             view = copy.deepcopy(ws.views.get(str(req.get("view_id"))))
         if message is None and view is None:
             return {"ok": False, "error": "not_found"}
@@ -147,7 +151,9 @@ class Playground:
         response_url = self._response_url(
             user_id, (message or {}).get("channel", ""), (message or {}).get("ts", "")
         )
-        body = payloads.block_actions(user_id, action, ws.new_trigger(user_id), response_url, message, view)
+        body = payloads.block_actions(
+            user_id, action, ws.new_trigger(user_id), response_url, message, view, ephemeral=ephemeral
+        )
         response = await self._deliver(body, FORM)
         return {"ok": response.status_code == 200, "status": response.status_code}
 
@@ -206,7 +212,24 @@ class Playground:
         """POST a sample PagerDuty v3 webhook to the bot's own incident route."""
         if not self.incidents_enabled:
             return {"ok": False, "error": "no incident webhook route in this build"}
-        body = json.dumps(sample_pagerduty_incident(index))
+        incident = sample_pagerduty_incident(index)
+        incident_id = str(incident["event"]["data"]["id"])
+        self.opened_incidents[incident_id] = incident
+        result = await self._send_pagerduty(incident)
+        return {**result, "incident_id": incident_id}
+
+    async def incident_event(self, user_id: str, incident_id: str, status: str) -> dict[str, Any]:
+        """Acknowledge or resolve, in PagerDuty, an incident the page opened, as `user_id`."""
+        if not self.incidents_enabled:
+            return {"ok": False, "error": "no incident webhook route in this build"}
+        triggered = self.opened_incidents.get(incident_id)
+        if triggered is None or status not in ("acknowledged", "resolved"):
+            return {"ok": False, "error": "not_found"}
+        person = next((u.real_name for u in USERS if u.id == user_id), user_id)
+        return await self._send_pagerduty(follow_up_event(triggered, status, person))
+
+    async def _send_pagerduty(self, event: dict[str, Any]) -> dict[str, Any]:
+        body = json.dumps(event)
         headers = {"Content-Type": JSON}
         if self.pagerduty_secret:
             digest = hmac.new(self.pagerduty_secret.encode(), body.encode(), hashlib.sha256).hexdigest()

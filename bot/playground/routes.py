@@ -64,6 +64,7 @@ def playground_routes(playground: Playground) -> list[BaseRoute]:
             bot={"id": BOT_USER_ID, "name": BOT_NAME},
             users=[{"id": u.id, "name": u.name, "real_name": u.real_name, "title": u.title} for u in USERS],
             channel={"id": CHANNEL_ID, "name": CHANNEL_NAME},
+            channels=playground.workspace.channel_list(),
             command=playground.command_name,
             features={"incidents": playground.incidents_enabled},
         )
@@ -101,6 +102,9 @@ def playground_routes(playground: Playground) -> list[BaseRoute]:
             result = await playground.close_view(user, str(req.get("view_id")))
         elif kind == "incident":
             result = await playground.inject_incident(int(req.get("index") or 0))
+        elif kind == "incident_event":
+            incident_id, status = str(req.get("incident_id")), str(req.get("status"))
+            result = await playground.incident_event(user, incident_id, status)
         else:
             return JSONResponse({"ok": False, "error": "unknown kind"}, status_code=400)
         return JSONResponse(result)

@@ -16,8 +16,15 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from bot.playground.api_errors import ApiError
+from bot.playground.conversations_api import (
+    check_can_post,
+    history,
+    join_conversation,
+    list_conversations,
+    replies,
+)
 from bot.playground.files_api import complete_upload_external, get_upload_url_external
-from bot.playground.message_metadata import listed_message, parse_metadata
+from bot.playground.message_metadata import parse_metadata
 from bot.playground.reactions_api import add_reaction
 from bot.playground.workspace import APP_ID, BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_ID, USERS, Call, Workspace
 
@@ -85,6 +92,7 @@ def _require(params: dict[str, Any], name: str, error: str) -> str:
 
 def _post_message(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
     channel = _require(p, "channel", "channel_not_found")
+    check_can_post(ws, channel)
     blocks = _blocks(p.get("blocks"), MESSAGE_BLOCK_LIMIT)
     if not p.get("text") and not blocks:
         raise ApiError("no_text")
@@ -201,25 +209,6 @@ def _publish(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
     return {"view": view}
 
 
-def _replies(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
-    ts = _require(p, "ts", "thread_not_found")
-    root = ws.messages.get(ts)
-    if root is None:
-        raise ApiError("thread_not_found")
-    thread = [m for m in ws.messages.values() if m.get("thread_ts") == ts and m["ts"] != ts]
-    listed = [root, *sorted(thread, key=lambda m: float(m["ts"]))]
-    return {"messages": [listed_message(m, p) for m in listed], "has_more": False}
-
-
-def _history(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
-    channel = _require(p, "channel", "channel_not_found")
-    found = [
-        m for m in ws.messages.values() if m["channel"] == channel and m.get("thread_ts") in (None, m["ts"])
-    ]
-    listed = sorted(found, key=lambda m: -float(m["ts"]))
-    return {"messages": [listed_message(m, p) for m in listed], "has_more": False}
-
-
 def _user(_ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
     user_id = _require(p, "user", "user_not_found")
     known = {u.id: u for u in USERS}
@@ -257,8 +246,10 @@ METHODS: dict[str, Callable[[Workspace, dict[str, Any]], dict[str, Any]]] = {
     "views.push": lambda ws, p: _open(ws, p, push=True),
     "views.update": _views_update,
     "views.publish": _publish,
-    "conversations.replies": _replies,
-    "conversations.history": _history,
+    "conversations.replies": replies,
+    "conversations.history": history,
+    "conversations.list": list_conversations,
+    "conversations.join": join_conversation,
     "users.info": _user,
     "reactions.add": add_reaction,
     "usergroups.users.list": _usergroup_users,
@@ -274,10 +265,15 @@ def _respond(ws: Workspace, target_id: str, p: dict[str, Any]) -> dict[str, Any]
         return {}  # the test fake hands out response_urls it never issued; Slack would 404
     blocks = _blocks(p.get("blocks"), MESSAGE_BLOCK_LIMIT)
     original = ws.messages.get(target["message_ts"])
+    ephemeral = ws.ephemeral(target["message_ts"], target["user"]) if original is None else None
     if p.get("delete_original") and original is not None:
         del ws.messages[original["ts"]]
+    elif p.get("delete_original") and ephemeral is not None:
+        ws.ephemerals.remove(ephemeral)
     elif p.get("replace_original") and original is not None:
         original.update(text=p.get("text", ""), blocks=blocks, edits=original["edits"] + 1)
+    elif p.get("replace_original") and ephemeral is not None:
+        ephemeral.update(text=p.get("text", ""), blocks=blocks)
     elif p.get("response_type") == "in_channel":
         _post_message(ws, {**p, "channel": target["channel"], "blocks": blocks})
     else:

@@ -7,6 +7,7 @@ for a call and the page can ask "anything new since version N?".
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import secrets
 import threading
@@ -14,6 +15,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from bot.playground.channels import PretendChannel, default_channels
 
 BOT_USER_ID = "U0FMBOT"
 BOT_ID = "B0FMBOT"
@@ -89,6 +92,8 @@ class Workspace:
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     # User group id -> member user ids (usergroups.users.list); tests and the playground fill it in.
     usergroups: dict[str, list[str]] = field(default_factory=dict)
+    # Channels by id: names resolve through conversations.list; unlisted ids are taken as joined.
+    channels: dict[str, PretendChannel] = field(default_factory=default_channels)
     # Where upload URLs point: the serving LocalSlackApi fills it in when it starts.
     origin: str = ""
     version: int = 0
@@ -139,6 +144,7 @@ class Workspace:
                 self.usergroups,
             ):
                 other.clear()
+            self.channels = default_channels()
             self.changed()
 
     def new_trigger(self, user_id: str) -> str:
@@ -227,6 +233,18 @@ class Workspace:
                 if m["channel"] == channel and m.get("thread_ts") == thread_ts and m["ts"] != thread_ts
             ]
         return sorted(found, key=lambda m: float(m["ts"]))
+
+    def ephemeral(self, ts: str, user_id: str | None = None) -> dict[str, Any] | None:
+        """The "only visible to you" message at `ts` (shown to `user_id`, when given); call with cond held."""
+        return next(
+            (e for e in self.ephemerals if e["ts"] == ts and user_id in (None, e["user"])),
+            None,
+        )
+
+    def channel_list(self) -> list[dict[str, Any]]:
+        """Every channel's id, name and flags, for the page to show names where Slack would."""
+        with self.cond:
+            return [dataclasses.asdict(channel) for channel in self.channels.values()]
 
     def modal_for(self, user_id: str) -> dict[str, Any] | None:
         """The modal on top of the user's stack, if any."""

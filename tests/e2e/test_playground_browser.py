@@ -79,7 +79,9 @@ def playground_url(tmp_path: Path, redis_url: str) -> Iterator[str]:
         print(log.read_text(errors="replace")[-4000:])
 
 
-def test_open_a_case_read_the_diagnosis_reply_click_and_submit_the_form(playground_url: str) -> None:
+def test_open_a_case_read_the_diagnosis_reply_click_share_from_an_ephemeral_and_submit_the_form(
+    playground_url: str,
+) -> None:
     try:
         from playwright.sync_api import expect, sync_playwright
     except ImportError:
@@ -93,7 +95,10 @@ def test_open_a_case_read_the_diagnosis_reply_click_and_submit_the_form(playgrou
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(playground_url)
 
-        page.fill("#composer-input", "/faultmaven help checkout pods OOMKilled since the 14:00 deploy")
+        page.fill(
+            "#composer-input",
+            "/faultmaven help checkout pods OOMKilled since the 14:00 deploy. Exit code 137 & <restarts>",
+        )
         page.press("#composer-input", "Enter")
         ephemeral = page.locator("#messages .msg.ephemeral")
         expect(ephemeral).to_contain_text("Opening case FM-1", timeout=SLOW)
@@ -128,19 +133,45 @@ def test_open_a_case_read_the_diagnosis_reply_click_and_submit_the_form(playgrou
         page.select_option("#user-picker", "U0ALICE")
         expect(page.locator("#messages .msg.ephemeral")).to_have_count(1)
 
+        # The root card shows the report itself (slash-command text is seen only by its sender).
+        expect(root).to_contain_text("Exit code 137 & <restarts>")
+        expect(root).to_contain_text("(guess)")
+
+        # A button on an "only visible to you" message works as in Slack: Share posts the card.
+        page.click("#thread-close")
+        page.fill("#composer-input", "/faultmaven search TLS certificate expired")
+        page.press("#composer-input", "Enter")
+        results = page.locator("#messages .msg.ephemeral", has=page.locator(".bk-button", has_text="Share"))
+        expect(results).to_be_visible(timeout=SLOW)
+        expect(results).to_contain_text("Only visible to you")
+        results.locator(".bk-button", has_text="Share").first.click()
+        expect(page.locator("body")).to_have_attribute("data-last-action", "block_action:ok")
+        shared = page.locator("#messages .msg.from-bot", has_text="shared by")
+        expect(shared).to_be_visible(timeout=SLOW)
+        # The channel view followed the new card after the thread pane closed.
+        expect(shared.last).to_be_in_viewport()
+        page.screenshot(path=str(ARTIFACTS / "playground-ephemeral-share.png"))
+
         page.fill("#composer-input", "/faultmaven")
         page.press("#composer-input", "Enter")
         modal = page.locator("#modal-overlay")
         expect(modal).to_be_visible(timeout=SLOW)
         expect(page.locator("#modal-title")).to_have_text("Open a FaultMaven case")
-        page.fill("#modal-body textarea", "disk full on db-3, writes failing since 02:00")
+        # A long paste: the card folds its first lines behind "Show more"; the whole text is a snippet.
+        log_lines = "\n".join(
+            f"02:{n:02d}:00 db-3 postgres: could not write block {n}: No space left" for n in range(40)
+        )
+        page.fill("#modal-body textarea", f"disk full on db-3, writes failing since 02:00\n{log_lines}")
         page.select_option("#modal-body select", "critical")
         page.screenshot(path=str(ARTIFACTS / "playground-modal.png"))
         page.click("#modal-submit")
         expect(modal).to_be_hidden(timeout=SLOW)
-        expect(page.locator("#messages .msg", has_text="FM-2 · disk full on db-3")).to_be_visible(
-            timeout=SLOW
-        )
+        second = page.locator("#messages .msg", has_text="FM-2 · disk full on db-3")
+        expect(second).to_be_visible(timeout=SLOW)
+        expect(second).to_contain_text("the full report is the snippet in this thread")
+        expect(second.locator(".msg-replies")).to_be_visible(timeout=SLOW)
+        second.locator(".msg-replies").click()
+        expect(page.locator("#thread-pane .msg-file")).to_contain_text("FM-2 report", timeout=SLOW)
 
         page.screenshot(path=str(ARTIFACTS / "playground.png"))
         browser.close()

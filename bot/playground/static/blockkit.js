@@ -15,6 +15,11 @@
     return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   }
 
+  // mrkdwn carries &, < and > as Slack's three entities; Slack shows them as the characters.
+  function entities(s) {
+    return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  }
+
   function node(tag, cls, html) {
     const el = document.createElement(tag);
     if (cls) el.className = cls;
@@ -43,7 +48,7 @@
     }
     if (token.startsWith("#")) {
       const [id, label] = token.slice(1).split("|");
-      return `<span class="mention">#${esc(label || id)}</span>`;
+      return `<span class="mention">#${esc(label || (ctx.channels && ctx.channels[id]) || id)}</span>`;
     }
     if (token.startsWith("!")) {
       const [what, label] = token.slice(1).split("|");
@@ -59,11 +64,11 @@
     let last = 0;
     const re = /`([^`\n]+)`|<([^<>\n]+)>/g;
     for (let m = re.exec(line); m; m = re.exec(line)) {
-      out += styles(esc(line.slice(last, m.index)));
-      out += m[1] !== undefined ? `<code>${esc(m[1])}</code>` : angle(m[2], ctx);
+      out += styles(esc(entities(line.slice(last, m.index))));
+      out += m[1] !== undefined ? `<code>${esc(entities(m[1]))}</code>` : angle(m[2], ctx);
       last = re.lastIndex;
     }
-    return out + styles(esc(line.slice(last)));
+    return out + styles(esc(entities(line.slice(last))));
   }
 
   function mrkdwnLine(line, ctx) {
@@ -83,7 +88,7 @@
       .split(/(```[\s\S]*?```)/g)
       .map((part) =>
         part.startsWith("```") && part.length >= 6
-          ? `<pre class="md-pre">${esc(part.slice(3, -3).replace(/^\n/, ""))}</pre>`
+          ? `<pre class="md-pre">${esc(entities(part.slice(3, -3).replace(/^\n/, "")))}</pre>`
           : part.split("\n").map((line) => mrkdwnLine(line, ctx || {})).join("<br>"),
       )
       .join("");
@@ -210,13 +215,29 @@
     return out;
   }
 
+  // Slack folds a long section behind "Show more" unless the block asks for `expand`; what was
+  // unfolded stays unfolded across re-renders (keyed by the text itself).
+  const unfolded = new Set();
+
+  function sectionText(b, ctx) {
+    const el = node("div", "bk-text", text(b.text, ctx));
+    const raw = String(b.text.text || "");
+    if (b.expand || unfolded.has(raw) || (raw.length <= 700 && raw.split("\n").length <= 6)) return el;
+    el.classList.add("bk-folded");
+    const wrap = node("div");
+    const more = node("button", "bk-show-more", "Show more");
+    more.addEventListener("click", () => { unfolded.add(raw); el.classList.remove("bk-folded"); more.remove(); });
+    wrap.append(el, more);
+    return wrap;
+  }
+
   function block(b, ctx) {
     const wrap = node("div", `bk-block bk-${b.type}`);
     wrap.dataset.blockId = b.block_id || "";
     switch (b.type) {
       case "section": {
         const main = node("div", "bk-section-main");
-        if (b.text) main.appendChild(node("div", "bk-text", text(b.text, ctx)));
+        if (b.text) main.appendChild(sectionText(b, ctx));
         if (b.fields) {
           const grid = node("div", "bk-fields");
           for (const f of b.fields) grid.appendChild(node("div", "bk-field", text(f, ctx)));

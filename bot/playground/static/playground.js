@@ -13,6 +13,8 @@
     modalKey: null,
     edits: {},
     incidents: 0,
+    // The last incident this page injected: PagerDuty's acknowledge and resolve play events for it.
+    incidentId: null,
   };
 
   function names() {
@@ -21,6 +23,21 @@
     for (const u of S.data.users) out[u.id] = u.real_name;
     out[S.data.bot.id] = S.data.bot.name;
     return out;
+  }
+
+  // Channel ids to names, so `<#C…>` reads as #name the way Slack shows it.
+  function channelNames() {
+    const out = {};
+    for (const c of (S.data && S.data.channels) || []) out[c.id] = c.name;
+    return out;
+  }
+
+  function channelName(id) {
+    return channelNames()[id] || id;
+  }
+
+  function blockCtx(onAction) {
+    return { names: names(), channels: channelNames(), onAction };
   }
 
   function toast(message) {
@@ -88,7 +105,7 @@
       note.textContent = "👁 Only visible to you";
       body.appendChild(note);
     }
-    const ctx = { names: names(), onAction: (block, action, value) => send("block_action", { message_ts: m.ts, block_id: block, action_id: action, value }) };
+    const ctx = blockCtx((block, action, value) => send("block_action", { message_ts: m.ts, block_id: block, action_id: action, value }));
     const content = document.createElement("div");
     content.className = "msg-content";
     if (m.blocks && m.blocks.length) content.appendChild(BK.renderBlocks(m.blocks, ctx));
@@ -120,10 +137,21 @@
     return row;
   }
 
+  // Whether a list follows new messages is decided by the reader's scrolling, not measured at render
+  // time: opening or closing the thread pane reflows the channel, which used to look like "scrolled up".
+  function nearBottom(list) {
+    return list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+  }
+
+  function follow(list) {
+    list.dataset.follow = "true";
+    list.addEventListener("scroll", () => { list.dataset.follow = String(nearBottom(list)); });
+    new ResizeObserver(() => { if (list.dataset.follow === "true") list.scrollTop = list.scrollHeight; }).observe(list);
+  }
+
   function fill(list, items) {
-    const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
     list.replaceChildren(...items);
-    if (nearBottom) list.scrollTop = list.scrollHeight;
+    if (list.dataset.follow !== "false") list.scrollTop = list.scrollHeight;
   }
 
   function byTs(a, b) {
@@ -140,7 +168,7 @@
     if (!nodes.length) {
       const hint = document.createElement("div");
       hint.className = "empty";
-      hint.innerHTML = BK.mrkdwn(`This is the very beginning of *#${d.channel.name}*.\nTry \`${d.command} help redis is OOM-killing on cache-01\`, or \`${d.command}\` for the form.`, {});
+      hint.innerHTML = BK.mrkdwn(`This is the very beginning of *#${channelName(S.channel)}*.\nTry \`${d.command} help redis is OOM-killing on cache-01\`, or \`${d.command}\` for the form.`, {});
       nodes.push(hint);
     }
     fill($("#messages"), nodes);
@@ -165,7 +193,7 @@
     const home = $("#home");
     const d = S.data;
     if (d.home) {
-      const ctx = { names: names(), onAction: (block, action, value) => send("block_action", { view_id: d.home.id, block_id: block, action_id: action, value }) };
+      const ctx = blockCtx((block, action, value) => send("block_action", { view_id: d.home.id, block_id: block, action_id: action, value }));
       home.replaceChildren(BK.renderBlocks(d.home.blocks, ctx));
     } else {
       home.innerHTML = BK.mrkdwn(`*${d.bot.name} has not published a Home tab yet.*\nWhen the bot calls \`views.publish\` for you, it shows here.`, {});
@@ -192,7 +220,7 @@
     if (!view) return;
     $("#modal-title").innerHTML = BK.text(view.title);
     const body = $("#modal-body");
-    const ctx = { names: names(), onAction: (block, action, value) => send("block_action", { view_id: view.id, block_id: block, action_id: action, value, values: modalValues(body) }) };
+    const ctx = blockCtx((block, action, value) => send("block_action", { view_id: view.id, block_id: block, action_id: action, value, values: modalValues(body) }));
     body.replaceChildren(BK.renderBlocks(view.blocks, ctx));
     $("#modal-close").innerHTML = BK.text(view.close || { type: "plain_text", text: "Cancel" });
     const submit = $("#modal-submit");
@@ -222,17 +250,20 @@
       picker.value = S.user;
     }
     S.channel = S.channel || d.channel.id;
-    const channels = [d.channel.id, ...new Set(d.messages.map((m) => m.channel))].filter((c, i, all) => all.indexOf(c) === i);
+    const joined = d.channels.filter((c) => c.is_member && !c.is_archived).map((c) => c.id);
+    const channels = [d.channel.id, ...joined, ...d.messages.map((m) => m.channel)].filter((c, i, all) => all.indexOf(c) === i);
     $("#channels").replaceChildren(...channels.map((id) => {
       const b = document.createElement("button");
       b.className = "side-item" + (S.view === "channel" && S.channel === id ? " active" : "");
-      b.textContent = `# ${id === d.channel.id ? d.channel.name : id}`;
+      b.textContent = `# ${channelName(id)}`;
       b.addEventListener("click", () => { S.view = "channel"; S.channel = id; S.thread = null; render(); });
       return b;
     }));
     $("#app-home").classList.toggle("active", S.view === "home");
-    $("#title").textContent = S.view === "home" ? `${d.bot.name} · Home` : `# ${S.channel === d.channel.id ? d.channel.name : S.channel}`;
+    $("#title").textContent = S.view === "home" ? `${d.bot.name} · Home` : `# ${channelName(S.channel)}`;
+    $("#composer-input").placeholder = `Message #${channelName(S.channel)} — try /faultmaven help redis is OOM-killing on cache-01 (Enter sends)`;
     $("#inject").hidden = !d.features.incidents || S.view === "home";
+    for (const id of ["#pd-ack", "#pd-resolve"]) $(id).hidden = $("#inject").hidden || !S.incidentId;
     $("#channel-view").hidden = S.view !== "channel";
     $("#home-view").hidden = S.view !== "home";
   }
@@ -281,6 +312,8 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
+    follow($("#messages"));
+    follow($("#thread-messages"));
     composer($("#composer-input"), () => null);
     composer($("#thread-input"), () => S.thread);
     $("#user-picker").addEventListener("change", (e) => {
@@ -292,7 +325,12 @@
     });
     $("#app-home").addEventListener("click", () => { S.view = "home"; S.thread = null; render(); });
     $("#thread-close").addEventListener("click", () => { S.thread = null; render(); });
-    $("#inject").addEventListener("click", () => send("incident", { index: S.incidents++ }));
+    $("#inject").addEventListener("click", async () => {
+      const answer = await send("incident", { index: S.incidents++ });
+      if (answer.incident_id) { S.incidentId = answer.incident_id; render(); }
+    });
+    $("#pd-ack").addEventListener("click", () => send("incident_event", { incident_id: S.incidentId, status: "acknowledged" }));
+    $("#pd-resolve").addEventListener("click", () => send("incident_event", { incident_id: S.incidentId, status: "resolved" }));
     poll(false);
   });
 })();

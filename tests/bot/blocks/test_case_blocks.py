@@ -54,3 +54,42 @@ def test_usage_suggests_help_for_unknown_words() -> None:
 
     assert "/faultmaven help redis" in str(blocks[0])
     assert_matches_snapshot(SNAPSHOTS, "usage_unknown", blocks)
+
+
+def test_case_root_shows_escaped_report_and_a_persons_severity_beside_the_suggestion() -> None:
+    card = CARD.model_copy(
+        update={
+            "report": "OOMKilled <exit 137> & restarts since 14:00\nheap at 98%",
+            "reported_severity": "high",
+            "suggested_severity": "critical",
+        }
+    )
+
+    blocks = as_json(build_case_root_blocks(card))
+
+    assert blocks[1]["text"] == {
+        "type": "mrkdwn",
+        "text": "*Report*\nOOMKilled &lt;exit 137&gt; &amp; restarts since 14:00\nheap at 98%",
+    }
+    severity = {"type": "mrkdwn", "text": "*Severity*\n🟠 High\n_FaultMaven suggests 🔴 Critical_"}
+    fields = blocks[2]["fields"]
+    assert isinstance(fields, list) and severity in fields
+    assert "(guess)" not in str(blocks)
+    assert_matches_snapshot(SNAPSHOTS, "case_root_with_report", blocks)
+
+
+def test_case_root_without_a_persons_choice_marks_the_engines_severity_as_a_guess() -> None:
+    card = CARD.model_copy(update={"suggested_severity": "critical"})
+
+    assert "🔴 Critical (guess)" in str(as_json(build_case_root_blocks(card)))
+
+
+def test_case_root_shows_only_the_first_lines_of_a_long_paste() -> None:
+    lines = [f"ERROR upstream timed out line {i}" for i in range(40)]
+    card = CARD.model_copy(update={"report": "\n".join(lines)})
+
+    blocks = as_json(build_case_root_blocks(card))
+
+    report = str(blocks[1])
+    assert "line 0" in report and "line 7" in report and "line 8" not in report
+    assert "32 more lines: the full report is the snippet in this thread." in str(blocks[2])
