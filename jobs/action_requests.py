@@ -9,6 +9,7 @@ import re
 from redis.exceptions import RedisError
 
 from bot.blocks.approvals import ProposalCard
+from bot.blocks.diagnosis import escape_mrkdwn, seen_line
 from engine.models import Diagnosis
 from jobs.action_cards import card_of
 from jobs.queue import JobQueue
@@ -128,6 +129,9 @@ class ActionRequests:
         if case.diagnosis_json:
             diagnosis = Diagnosis.model_validate_json(case.diagnosis_json)
             hypotheses = [f"{h.cause} ({round(h.confidence * 100)}%)" for h in diagnosis.hypotheses]
-            evidence = list(dict.fromkeys(e for h in diagnosis.hypotheses for e in h.evidence))[:12]
-        evidence += [f"<@{m.author_id}>: {m.text[:200]}" for m in case.messages if not m.from_bot][-5:]
+            seen = [seen_line(o) for h in diagnosis.hypotheses for o in h.observed]
+            evidence = list(dict.fromkeys(seen))[:12]
+        evidence += [
+            f"<@{m.author_id}> wrote: {escape_mrkdwn(m.text[:200])}" for m in case.messages if not m.from_bot
+        ][-5:]
         return card, hypotheses, evidence

@@ -43,6 +43,7 @@ def case_context(case: Case, up_to_message_id: int | None = None) -> CaseContext
         title=case.title,
         description=case.description,
         service=case.service,
+        reporter=case.reporter_id,
         reported_severity=Severity(case.severity),
         turns=turns,
         previous=previous,

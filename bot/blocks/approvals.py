@@ -212,7 +212,8 @@ def build_approval_info_modal(card: ProposalCard, hypotheses: list[str], evidenc
         SectionBlock(
             text=MarkdownTextObject(
                 text=clip(
-                    "*Evidence*\n" + ("\n".join(f"• {e}" for e in evidence) or "_no evidence recorded_")
+                    "*Seen in the case*\n"
+                    + ("\n".join(f"• {e}" for e in evidence) or "_nothing observed yet_")
                 )
             )
         ),
