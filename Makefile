@@ -48,12 +48,20 @@ unit: install browser
 
 # The shared corpora the search eval's queries were written for (a folder next to the repository).
 CORPORA ?= ../shared/corpora
+SHARED_DATASETS ?= ../shared/datasets
+SHARED_INCIDENTS := $(SHARED_DATASETS)/incidents-dev.jsonl
 SEARCH_EVAL := $(foreach q,$(wildcard eval/queries/*.jsonl),--queries $(q) --corpus $(CORPORA)/$(basename $(notdir $(q))))
 
 # The evals are product features: print the diagnosis table and the search table (dev queries of
 # every corpus in eval/queries/) every run. Document vectors are cached under the data dir.
 eval: install
 	$(BIN)/faultmaven eval diagnosis --cases bench/data/diagnosis_dev.jsonl
+	@if [ -f "$(SHARED_INCIDENTS)" ]; then \
+	  echo "shared incidents, dev part (tuned on):"; \
+	  $(BIN)/faultmaven eval diagnosis --cases $(SHARED_INCIDENTS) --split bench/data/incidents_split.json --part dev; \
+	  echo "shared incidents, test part (never tuned on):"; \
+	  $(BIN)/faultmaven eval diagnosis --cases $(SHARED_INCIDENTS) --split bench/data/incidents_split.json --part test; \
+	 else echo "shared incident eval skipped: no $(SHARED_INCIDENTS) (set SHARED_DATASETS=path/to/datasets)"; fi
 	@if [ -d "$(CORPORA)" ]; then $(BIN)/faultmaven eval search --split dev $(SEARCH_EVAL); \
 	 else echo "search eval skipped: no corpora at $(CORPORA) (set CORPORA=path/to/corpora to run it)"; fi
 
