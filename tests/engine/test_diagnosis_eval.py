@@ -52,7 +52,7 @@ def test_eval_json_has_one_record_per_case_with_quoted_evidence_and_calibration(
     cases = tmp_path / "cases.jsonl"
     cases.write_text(
         '{"id": "pg", "report": "prod postgres primary at max_connections, app logs '
-        "'too many connections'\", \"category\": \"database\"}\n"
+        '\'too many connections\'", "category": "database"}\n'
         '{"id": "vague", "report": "the thing is weird today", "category": "config_change"}\n'
     )
     split = tmp_path / "split.json"
