@@ -78,9 +78,12 @@ class Hypothesis(BaseModel):
     cause: str
     confidence: float = Field(ge=0.0, le=1.0)
     category: Category | None = None
-    observed: list[Observation] = Field(default_factory=list)
-    checks: list[str] = Field(default_factory=list)
-    rules_out: list[str] = Field(default_factory=list)
+    observed: list[Observation] = Field(
+        default_factory=list,
+        description="Only what the case itself shows, each with a verbatim quote and where it was seen.",
+    )
+    checks: list[str] = Field(default_factory=list, description="What would confirm this cause if run.")
+    rules_out: list[str] = Field(default_factory=list, description="What, if found, would rule it out.")
 
 
 class RecommendedAction(BaseModel):
