@@ -19,7 +19,7 @@ from engine.models import (
     Severity,
 )
 from engine.observations import case_passages
-from engine.ranking import CategoryScore, match_patterns, score_categories
+from engine.ranking import CategoryScore, cue_hits, match_patterns, score_categories
 from engine.search.embedding import Embedder
 from engine.semantic import SemanticIndex
 from engine.technology import display, is_foreign, named_technologies
@@ -94,8 +94,9 @@ class OfflineEngine:
         named = named_technologies(text)
         patterns = [p for p in self._patterns if applies(p, named)]
         per_pattern, per_category = self._similarities(text)
-        matches = match_patterns(passages, patterns, per_pattern)
-        return score_categories(passages, matches, self._knowledge, per_category), named
+        cues = cue_hits(passages, self._knowledge)
+        matches = match_patterns(passages, patterns, per_pattern, cues)
+        return score_categories(cues, matches, self._knowledge, per_category), named
 
     def diagnose(self, case: CaseContext) -> Diagnosis:
         """Rank categories and patterns against what the case says, and say how sure that is."""

@@ -25,6 +25,9 @@ LEXICAL_WEIGHT = 4.0
 PATTERN_CAP = 3.0
 # A context cue ("since the deploy", "power", "leap second") is evidence for its category.
 CUE_WEIGHT = 2.5
+# Within a category, a cue also lifts each of its patterns a little, so "502s since the deploy" reaches
+# the bad-deploy pattern (and its rollback) even without the pattern's own keywords.
+CUE_PATTERN_WEIGHT = 0.5
 # Similarity of the report to the category's own description (0..1).
 PROTOTYPE_WEIGHT = 6.0
 # Softmax temperature turning category scores into probabilities: fitted on the shared dev part
@@ -74,10 +77,24 @@ def _facts(passages: list[Passage]) -> list[tuple[Observation, tuple[Category, .
     return found
 
 
+def cue_hits(
+    passages: list[Passage], knowledge: dict[Category, CategoryKnowledge]
+) -> dict[Category, list[Observation]]:
+    """Context cues seen in the case ("since the deploy", "power", "leap second"), by category."""
+    hits: dict[Category, list[Observation]] = {}
+    for category, known in knowledge.items():
+        seen = [find(passages, cue, f"points at {known.name}") for cue in known.compiled_cues]
+        hits[category] = [o for o in seen if o is not None]
+    return hits
+
+
 def match_patterns(
-    passages: list[Passage], patterns: list[FailurePattern], similarities: dict[str, float]
+    passages: list[Passage],
+    patterns: list[FailurePattern],
+    similarities: dict[str, float],
+    cues: dict[Category, list[Observation]] | None = None,
 ) -> list[PatternMatch]:
-    """Score every pattern (log signals, keywords, log facts, prose similarity), best first."""
+    """Score every pattern (log signals, keywords, log facts, cues, prose similarity), best first."""
     text = "\n".join(p.text for p in passages)
     lowered = text.lower()
     facts = _facts(passages)
@@ -96,6 +113,9 @@ def match_patterns(
                 if signature:
                     observed.append(signature)
         score = from_logs + LEXICAL_WEIGHT * similarities.get(pattern.id, 0.0)
+        for cue in (cues or {}).get(pattern.category, []):
+            score += CUE_PATTERN_WEIGHT
+            observed.append(cue)
         for keyword in pattern.keywords:
             if keyword.lower() in lowered and _keyword_regex(keyword).search(text):
                 # Multi-word phrases are more specific than single words.
@@ -121,23 +141,20 @@ def _unique(observed: list[Observation]) -> list[Observation]:
 
 
 def score_categories(
-    passages: list[Passage],
+    cues: dict[Category, list[Observation]],
     matches: list[PatternMatch],
     knowledge: dict[Category, CategoryKnowledge],
     prototype_similarity: dict[Category, float],
 ) -> list[CategoryScore]:
     """Combine pattern matches, context cues and category prototypes into calibrated probabilities."""
     scores: list[CategoryScore] = []
-    for category, known in knowledge.items():
+    for category in knowledge:
         in_category = [m for m in matches if m.pattern.category == category]
         best = in_category[0] if in_category else None
         score = best.capped if best else 0.0
         observed = list(best.observed) if best else []
-        for cue in known.compiled_cues:
-            seen = find(passages, cue, f"points at {known.name}")
-            if seen:
-                score += CUE_WEIGHT
-                observed.append(seen)
+        score += CUE_WEIGHT * len(cues.get(category, []))
+        observed += cues.get(category, [])
         score += PROTOTYPE_WEIGHT * prototype_similarity.get(category, 0.0)
         scores.append(CategoryScore(category, score, best=best, observed=_unique(observed)))
     top = max(s.score for s in scores)
