@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from engine.changes import describe_changes
-from engine.hypotheses import build_hypotheses, keep_checks
+from engine.hypotheses import LIVE_SHARE, build_hypotheses, keep_checks
 from engine.knowledge.categories_model import CategoryKnowledge, load_categories
 from engine.knowledge.patterns_model import FailurePattern
 from engine.lexical import LexicalIndex
@@ -120,7 +120,7 @@ class OfflineEngine:
             ]
         text = case.evidence_text()
         diagnosis = Diagnosis(
-            summary=self._headline(top, hypotheses[0].cause, confident, best is not None, unknown_tech),
+            summary=self._headline(ranked, confident, best is not None, unknown_tech),
             category=top.category,
             categories=[e.category for e in ranked[:3]],
             severity=case.reported_severity
@@ -137,8 +137,9 @@ class OfflineEngine:
         return diagnosis.model_copy(update={"changes": describe_changes(case.previous, diagnosis)})
 
     def _headline(
-        self, top: CategoryScore, cause: str, confident: bool, specific: bool, unknown_tech: list[str]
+        self, ranked: list[CategoryScore], confident: bool, specific: bool, unknown_tech: list[str]
     ) -> str:
+        top = ranked[0]
         name = self._knowledge[top.category].name
         if unknown_tech and not specific:
             tech = display(unknown_tech[0])
@@ -148,8 +149,10 @@ class OfflineEngine:
             return f"{lead}I'm not sure yet, but this may be {name} — here is how to tell."
         if confident:
             return f"Looks like: {top.best.pattern.title if specific and top.best else name}."
-        share = round(top.probability * 100)
-        return f"Not sure yet. Most likely {name} ({share}%): {cause[:1].lower()}{cause[1:]}."
+        live = [e for e in ranked[:3] if e.probability >= LIVE_SHARE * top.probability]
+        options = [f"{self._knowledge[e.category].name} ({round(e.probability * 100)}%)" for e in live]
+        listed = options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
+        return f"Not sure yet. It could be {listed}."
 
     def _questions(self, ranked: list[CategoryScore], specific_and_sure: bool, named: list[str]) -> list[str]:
         if specific_and_sure and ranked[0].best is not None:
