@@ -30,25 +30,25 @@ TECHNOLOGIES: tuple[Technology, ...] = (
     Technology(
         "postgresql",
         "PostgreSQL",
-        _re(r"\bpostgres(ql)?\b|\bpsql\b|\bpg_\w+|\bpgbouncer\b|\bpatroni\b|\bpg\b|\baurora postgres"),
+        _re(r"\bpostgres|\bpsql\b|\bpg_\w+|\bpgbouncer\b|\bpatroni\b|\bpg\b|\baurora postgres"),
         _re(r"\bpsql\b|\bpg_\w+|\bpgbouncer\b|\bpatronictl\b|\bvacuum(db)?\b"),
     ),
     Technology(
         "mysql",
         "MySQL",
-        _re(r"\bmysql\w*\b|\bmariadb\b|\binnodb\b|\bpercona\b|\bgalera\b|\bmysqld\b"),
+        _re(r"\bmysql|\bmariadb\b|\binnodb\b|\bpercona\b|\bgalera\b|\bmysqld\b"),
         _re(r"\bmysql(admin|dump|d)?\b|\bpt-[a-z-]+|\binnodb\b|\bSHOW (ENGINE|SLAVE|REPLICA|PROCESSLIST)"),
     ),
     Technology(
         "redis",
         "Redis",
-        _re(r"\bredis\b|\bmaxmemory\b|\bbgsave\b|\bsentinel\b|\belasticache\b"),
+        _re(r"\bredis|\bmaxmemory\b|\bbgsave\b|\bsentinel\b|\belasticache\b"),
         _re(r"\bredis-(cli|server|sentinel)\b|\bmaxmemory\b|\bBGSAVE\b|\bCONFIG SET\b"),
     ),
     Technology(
         "kafka",
         "Kafka",
-        _re(r"\bkafka\b|\bconsumer (group|lag)\b|\bunder.?replicated partitions?\b|\bISR\b|\bzookeeper\b"),
+        _re(r"\bkafka|\bconsumer (group|lag)\b|\bunder.?replicated partitions?\b|\bISR\b|\bzookeeper\b"),
         _re(r"\bkafka[-_][\w.-]+|\bkcat\b|\bkafkacat\b"),
     ),
     Technology(
@@ -79,25 +79,25 @@ TECHNOLOGIES: tuple[Technology, ...] = (
     Technology(
         "elasticsearch",
         "Elasticsearch",
-        _re(r"\belastic ?search\b|\bopensearch\b|\bcircuit_breaking_exception\b|\b_cluster/health\b"),
+        _re(r"\belastic ?search|\bopensearch\b|\bcircuit_breaking_exception\b|\b_cluster/health\b"),
         _re(r"\b_cluster/|\b_cat/|\b_nodes/|\belasticsearch\b"),
     ),
     Technology(
         "mongodb",
         "MongoDB",
-        _re(r"\bmongo(db|s|d)?\b|\breplica ?set primary\b|\bNotWritablePrimary\b"),
+        _re(r"\bmongo|\breplica ?set primary\b|\bNotWritablePrimary\b"),
         _re(r"\bmongo(sh|stat|top|dump|restore)?\b|\brs\.status\(\)"),
     ),
     Technology(
         "cassandra",
         "Cassandra",
-        _re(r"\bcassandra\b|\bscylla(db)?\b|\bnodetool\b"),
+        _re(r"\bcassandra|\bscylla(db)?\b|\bnodetool\b"),
         _re(r"\bnodetool\b|\bcqlsh\b"),
     ),
     Technology(
         "rabbitmq",
         "RabbitMQ",
-        _re(r"\brabbit(mq)?\b|\bamqp\b"),
+        _re(r"\brabbit|\bamqp\b"),
         _re(r"\brabbitmq(ctl|-diagnostics|-plugins)\b"),
     ),
     Technology(
