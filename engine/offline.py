@@ -29,6 +29,10 @@ SEMANTIC_SHARE = 0.5
 # Stated "Looks like X" only at or above this calibrated probability. Chosen on the shared dev part so
 # that confident answers are right at least 80% of the time there.
 CONFIDENT_PROBABILITY = 0.6
+# Stated confidence, calibrated on the shared dev part (never the test part): when independent signals
+# agree the first category was right ~70% of the time; otherwise a probability above 0.5 overstated it.
+AGREED_CONFIDENCE = 0.7
+UNAGREED_CEILING = 0.5
 # Below this category score nothing in the case points anywhere: say so instead of guessing.
 MIN_CATEGORY_SCORE = 1.0
 # Technologies the pattern knowledge base is written for; a pattern about one of them applies only
@@ -106,7 +110,7 @@ class OfflineEngine:
             return self._unknown(case, ranked, named)
         unknown_tech = [t for t in named if t not in self._covered]
         specific = not unknown_tech or any(t in self._covered for t in named)
-        confident = top.probability >= CONFIDENT_PROBABILITY
+        confident, stated = self._confidence(top)
         hypotheses = build_hypotheses(ranked, self._knowledge, named, specific, confident)
         best = top.best if specific and top.best and top.best.score >= 1.0 else None
         actions = []
@@ -130,11 +134,20 @@ class OfflineEngine:
             recommended_actions=actions[:4],
             questions=self._questions(ranked, confident and best is not None, named),
             confident=confident,
-            confidence=round(top.probability, 2),
+            confidence=round(stated, 2),
             technologies=named,
             engine=self.name,
         )
         return diagnosis.model_copy(update={"changes": describe_changes(case.previous, diagnosis)})
+
+    def _confidence(self, top: CategoryScore) -> tuple[bool, float]:
+        """Whether to say "Looks like", and the calibrated chance that the first category is right."""
+        if self._semantic is None:
+            # Without embeddings there is no second opinion: only a clear score margin counts.
+            return top.probability >= CONFIDENT_PROBABILITY, top.probability
+        if top.agreed:
+            return True, max(top.probability, AGREED_CONFIDENCE)
+        return False, min(top.probability, UNAGREED_CEILING)
 
     def _headline(
         self, ranked: list[CategoryScore], confident: bool, specific: bool, unknown_tech: list[str]

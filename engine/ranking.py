@@ -58,6 +58,9 @@ class CategoryScore:
     probability: float = 0.0
     best: PatternMatch | None = None
     observed: list[Observation] = field(default_factory=list)
+    # Independent signals agree: a context cue in the case points here, and the report reads most like
+    # this category's description. On real reports this, not a high score, predicts a right answer.
+    agreed: bool = False
 
 
 def _keyword_regex(phrase: str) -> re.Pattern[str]:
@@ -148,6 +151,7 @@ def score_categories(
 ) -> list[CategoryScore]:
     """Combine pattern matches, context cues and category prototypes into calibrated probabilities."""
     scores: list[CategoryScore] = []
+    closest = max(prototype_similarity, key=lambda c: prototype_similarity[c], default=None)
     for category in knowledge:
         in_category = [m for m in matches if m.pattern.category == category]
         best = in_category[0] if in_category else None
@@ -156,7 +160,8 @@ def score_categories(
         score += CUE_WEIGHT * len(cues.get(category, []))
         observed += cues.get(category, [])
         score += PROTOTYPE_WEIGHT * prototype_similarity.get(category, 0.0)
-        scores.append(CategoryScore(category, score, best=best, observed=_unique(observed)))
+        agreed = category == closest and bool(cues.get(category))
+        scores.append(CategoryScore(category, score, best=best, observed=_unique(observed), agreed=agreed))
     top = max(s.score for s in scores)
     weights = [math.exp((s.score - top) / TEMPERATURE) for s in scores]
     total = sum(weights)
