@@ -30,9 +30,9 @@ SEMANTIC_SHARE = 0.5
 # that confident answers are right at least 80% of the time there.
 CONFIDENT_PROBABILITY = 0.6
 # Stated confidence, calibrated on the shared dev part (never the test part): when independent signals
-# agree the first category was right ~70% of the time; otherwise a probability above 0.5 overstated it.
+# agree the first category was right ~67% of the time there; otherwise only ~20%, whatever the score.
 AGREED_CONFIDENCE = 0.7
-UNAGREED_CEILING = 0.5
+UNAGREED_CEILING = 0.3
 # Below this category score nothing in the case points anywhere: say so instead of guessing.
 MIN_CATEGORY_SCORE = 1.0
 # Technologies the pattern knowledge base is written for; a pattern about one of them applies only
@@ -112,6 +112,10 @@ class OfflineEngine:
         specific = not unknown_tech or any(t in self._covered for t in named)
         confident, stated = self._confidence(top)
         hypotheses = build_hypotheses(ranked, self._knowledge, named, specific, confident)
+        # Every stated % follows the calibrated top figure, so hypotheses and headline agree with it.
+        scale = stated / top.probability if top.probability else 1.0
+        for hypothesis in hypotheses:
+            hypothesis.confidence = round(min(1.0, hypothesis.confidence * scale), 2)
         best = top.best if specific and top.best and top.best.score >= 1.0 else None
         actions = []
         if best is not None:
@@ -124,7 +128,7 @@ class OfflineEngine:
             ]
         text = case.evidence_text()
         diagnosis = Diagnosis(
-            summary=self._headline(ranked, confident, best is not None, unknown_tech),
+            summary=self._headline(ranked, confident, best is not None, unknown_tech, scale),
             category=top.category,
             categories=[e.category for e in ranked[:3]],
             severity=case.reported_severity
@@ -150,7 +154,12 @@ class OfflineEngine:
         return False, min(top.probability, UNAGREED_CEILING)
 
     def _headline(
-        self, ranked: list[CategoryScore], confident: bool, specific: bool, unknown_tech: list[str]
+        self,
+        ranked: list[CategoryScore],
+        confident: bool,
+        specific: bool,
+        unknown_tech: list[str],
+        scale: float,
     ) -> str:
         top = ranked[0]
         name = self._knowledge[top.category].name
@@ -163,7 +172,9 @@ class OfflineEngine:
         if confident:
             return f"Looks like: {top.best.pattern.title if specific and top.best else name}."
         live = [e for e in ranked[:3] if e.probability >= LIVE_SHARE * top.probability]
-        options = [f"{self._knowledge[e.category].name} ({round(e.probability * 100)}%)" for e in live]
+        options = [
+            f"{self._knowledge[e.category].name} ({round(e.probability * scale * 100)}%)" for e in live
+        ]
         listed = options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
         return f"Not sure yet. It could be {listed}."
 
