@@ -8,6 +8,7 @@ from starlette.testclient import TestClient
 
 from bot.services import Services
 from engine.models import Category, Diagnosis
+from jobs.runtime import JobContext
 from tests.fakes.signing import signed_headers, slash_command_body
 from tests.fakes.slack_api import FakeSlackApi
 
@@ -33,7 +34,11 @@ def assert_evidence_quotes(diagnosis: Diagnosis, report: str) -> None:
 
 
 def test_postgres_report_gets_postgres_answers_and_no_mysql(
-    web: TestClient, services: Services, slack: FakeSlackApi, run_jobs: Callable[[], None]
+    web: TestClient,
+    services: Services,
+    slack: FakeSlackApi,
+    run_jobs: Callable[[], None],
+    job_context: JobContext,
 ) -> None:
     report = "prod postgres primary at max_connections, app logs 'too many connections'"
 
@@ -44,6 +49,10 @@ def test_postgres_report_gets_postgres_answers_and_no_mysql(
     assert "mysql" not in thread.lower() and "kubectl" not in thread
     assert_evidence_quotes(diagnosis, report)
     assert "Seen: `too many connections` in the report by <@W111>" in thread
+    assert job_context.audit is not None
+    [audited] = [e.data for e in job_context.audit.for_case(1) if e.kind == "diagnosis"]
+    assert "too many connections (in the report by <@W111>)" in audited["observed"]
+    assert all(line.split(" (in ")[0].lower() in report.lower() for line in audited["observed"])
 
 
 def test_redis_oom_gets_redis_memory_answers_not_kubernetes_or_jvm(
