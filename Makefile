@@ -53,6 +53,7 @@ SEARCH_EVAL := $(foreach q,$(wildcard eval/queries/*.jsonl),--queries $(q) --cor
 # carry no split: the eval halves them by a hash of the id (dev = tuned on, test = reported).
 DATASETS ?= ../shared/datasets
 SYMPTOM_QUERIES := $(DATASETS)/scoutflo-symptom-dev.jsonl
+SHARED_INCIDENTS := $(DATASETS)/incidents-dev.jsonl
 SEARCH_EVAL += $(if $(wildcard $(SYMPTOM_QUERIES)),--queries $(SYMPTOM_QUERIES) --corpus $(CORPORA)/scoutflo-sre-playbooks)
 
 # The evals are product features: print the diagnosis table, the thread-triage tables (dev, tuned
@@ -62,6 +63,12 @@ eval: install
 	$(BIN)/faultmaven eval diagnosis --cases bench/data/diagnosis_dev.jsonl
 	$(BIN)/faultmaven eval thread --cases eval/thread/thread_dev.jsonl
 	$(BIN)/faultmaven eval thread --cases eval/thread/thread_test.jsonl
+	@if [ -f "$(SHARED_INCIDENTS)" ]; then \
+	  echo "shared incidents, dev part (tuned on):"; \
+	  $(BIN)/faultmaven eval diagnosis --cases $(SHARED_INCIDENTS) --split bench/data/incidents_split.json --part dev; \
+	  echo "shared incidents, test part (never tuned on):"; \
+	  $(BIN)/faultmaven eval diagnosis --cases $(SHARED_INCIDENTS) --split bench/data/incidents_split.json --part test; \
+	 else echo "shared incident eval skipped: no $(SHARED_INCIDENTS) (set DATASETS=path/to/datasets)"; fi
 	@if [ -d "$(CORPORA)" ]; then $(BIN)/faultmaven eval search $(SEARCH_EVAL); \
 	 else echo "search eval skipped: no corpora at $(CORPORA) (set CORPORA=path/to/corpora to run it)"; fi
 

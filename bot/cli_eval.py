@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.engines import build_diagnosis_engine, build_reply_triage
 from bot.settings import Settings
-from engine.diagnosis_eval import evaluate, load_cases
+from engine.diagnosis_eval import evaluate, load_cases, select_part
 from engine.replies.evaluation import evaluate as evaluate_thread
 from engine.replies.evaluation import load_messages
 
@@ -18,7 +18,10 @@ DEFAULT_THREAD_CASES = Path("eval/thread/thread_dev.jsonl")
 def cmd_eval_diagnosis(settings: Settings, args: argparse.Namespace) -> int:
     """Print top-1/top-3 category accuracy and latency, as a table or JSON."""
     engine = build_diagnosis_engine(settings)
-    report = evaluate(engine, load_cases(Path(args.cases)))
+    cases = load_cases(Path(args.cases))
+    if args.split:
+        cases = select_part(cases, Path(args.split), args.part)
+    report = evaluate(engine, cases)
     print(report.as_json() if args.json else report.as_table())
     return 0
 
@@ -40,6 +43,12 @@ def add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     diagnosis = kinds.add_parser("diagnosis", help="category accuracy and latency of the diagnosis engine")
     diagnosis.add_argument("--cases", default=str(DEFAULT_CASES), help="JSONL lines {id, report, category}")
     diagnosis.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    diagnosis.add_argument(
+        "--split", help="JSON file of id lists per part, e.g. bench/data/incidents_split.json"
+    )
+    diagnosis.add_argument(
+        "--part", default="dev", choices=["dev", "test"], help="which part of --split to run"
+    )
     diagnosis.set_defaults(func=cmd_eval_diagnosis)
     thread = kinds.add_parser("thread", help="precision/recall of which thread messages need an update")
     thread.add_argument(

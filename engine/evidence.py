@@ -27,6 +27,17 @@ _RULES: list[tuple[re.Pattern[str], str, tuple[Category, ...]]] = [
         (C.RESOURCE_EXHAUSTION,),
     ),
     (
+        # Elasticsearch's circuit breakers and disk watermarks, RabbitMQ's memory/disk alarms: memory
+        # or disk pressure reported by the product itself (their public docs).
+        re.compile(
+            r"circuit_breaking_exception|\[parent\] Data too large|flood[ -]stage disk watermark"
+            r"|(memory|disk)[_ ](resource[_ ])?(limit[_ ])?alarm",
+            re.I,
+        ),
+        "memory or disk pressure reported by the server ({0})",
+        (C.RESOURCE_EXHAUSTION,),
+    ),
+    (
         re.compile(r"\bexit(?:ed)?(?: with)?(?: status| code)?[:= ]+137\b", re.I),
         "exit code 137 (SIGKILL, usually the OOM killer)",
         (C.RESOURCE_EXHAUSTION,),
@@ -97,6 +108,11 @@ _RULES: list[tuple[re.Pattern[str], str, tuple[Category, ...]]] = [
         (C.DEPENDENCY_OUTAGE, C.CAPACITY_OVERLOAD),
     ),
 ]
+
+
+def fact_rules() -> list[tuple[re.Pattern[str], str, tuple[Category, ...]]]:
+    """The rules themselves, for callers that need where each one matched."""
+    return list(_RULES)
 
 
 def extract_facts(text: str) -> list[Fact]:

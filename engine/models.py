@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 
 class Severity(StrEnum):
@@ -46,12 +47,53 @@ class RiskLevel(StrEnum):
     CRITICAL = "critical"
 
 
+class EvidenceSource(StrEnum):
+    REPORT = "report"
+    MESSAGE = "message"
+    LOG_LINE = "log_line"
+    ALERT_LABEL = "alert_label"
+
+
+_USER_ID = re.compile(r"[A-Z0-9]{2,32}")
+
+
+class Observation(BaseModel):
+    """Something actually seen in the case: an exact quote, where it came from and what it suggests."""
+
+    quote: str = Field(min_length=1)
+    source: EvidenceSource
+    # A chat user id (it is rendered as a mention); anything else (an alert source, "eval") is dropped.
+    author: str | None = None
+    meaning: str = ""
+
+    @field_validator("author")
+    @classmethod
+    def _only_user_ids(cls, value: str | None) -> str | None:
+        return value if value is not None and _USER_ID.fullmatch(value) else None
+
+    def where(self) -> str:
+        """Where the quote was seen, e.g. "in the report by <@W1>"."""
+        by = f" by <@{self.author}>" if self.author else ""
+        return {
+            EvidenceSource.REPORT: f"in the report{by}",
+            EvidenceSource.MESSAGE: f"in a message{by}",
+            EvidenceSource.LOG_LINE: f"in a log line{' pasted' + by if by else ''}",
+            EvidenceSource.ALERT_LABEL: "in an alert label",
+        }[self.source]
+
+
 class Hypothesis(BaseModel):
+    # Seen (`observed`, quotes from the case) is kept apart from what would confirm (`checks`) or rule
+    # out (`rules_out`) the cause: only observations are ever shown as evidence.
     cause: str
     confidence: float = Field(ge=0.0, le=1.0)
-    evidence: list[str] = Field(default_factory=list)
-    evidence_against: list[str] = Field(default_factory=list)
-    checks: list[str] = Field(default_factory=list)
+    category: Category | None = None
+    observed: list[Observation] = Field(
+        default_factory=list,
+        description="Only what the case itself shows, each with a verbatim quote and where it was seen.",
+    )
+    checks: list[str] = Field(default_factory=list, description="What would confirm this cause if run.")
+    rules_out: list[str] = Field(default_factory=list, description="What, if found, would rule it out.")
 
 
 class RecommendedAction(BaseModel):
@@ -93,6 +135,12 @@ class Diagnosis(BaseModel):
     next_steps: list[str] = Field(default_factory=list)
     recommended_actions: list[RecommendedAction] = Field(default_factory=list)
     questions: list[str] = Field(default_factory=list)
+    # "Looks like X" only when `confident`; otherwise the headline says it is not sure yet.
+    confident: bool = False
+    # Calibrated probability that `category` is right (on real reports, stated % ≈ accuracy).
+    confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    # Technologies named in the case (report, replies, logs, alert labels), e.g. ["postgresql"].
+    technologies: list[str] = Field(default_factory=list)
     # What moved since the previous turn's diagnosis, so a follow-up need not repeat everything.
     changes: list[str] = Field(default_factory=list)
     engine: str = "offline"
@@ -122,6 +170,7 @@ class CaseContext(BaseModel):
     title: str
     description: str
     service: str | None = None
+    reporter: str | None = None
     reported_severity: Severity | None = None
     turns: list[Turn] = Field(default_factory=list)
     previous: Diagnosis | None = None

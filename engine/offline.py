@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from engine.changes import describe_changes
-from engine.evidence import Fact, extract_facts
+from engine.hypotheses import LIVE_SHARE, build_hypotheses, keep_checks
+from engine.knowledge.categories_model import CategoryKnowledge, load_categories
 from engine.knowledge.patterns_model import FailurePattern
 from engine.lexical import LexicalIndex
 from engine.models import (
@@ -15,183 +15,185 @@ from engine.models import (
     Diagnosis,
     Hypothesis,
     RecommendedAction,
+    RiskLevel,
     Severity,
 )
+from engine.observations import case_passages
+from engine.ranking import CategoryScore, cue_hits, match_patterns, score_categories
 from engine.search.embedding import Embedder
 from engine.semantic import SemanticIndex
+from engine.technology import display, is_foreign, named_technologies
 
-# A log signal (e.g. `OOMKilled`, `x509: certificate has expired`) is far stronger evidence
-# than a word in free text, so it outweighs several keyword hits.
-SIGNAL_WEIGHT = 3.0
-KEYWORD_WEIGHT = 1.0
-# Score at which we treat a pattern as a confident match; below it confidence shrinks.
-CONFIDENT_SCORE = 6.0
-MIN_SCORE = 1.0
-# A fact extracted from a log (exit code 137, x509, ECONNREFUSED) points at a category, not a
-# pattern: it lifts every pattern of that category, most for the category it points at first.
-FACT_WEIGHT = 2.0
-# Prose similarity (0..1) is the weakest signal: a cosine of 0.3 is worth about one keyword.
-LEXICAL_WEIGHT = 4.0
 # How much of the prose similarity comes from sentence embeddings (the rest is TF-IDF words).
 SEMANTIC_SHARE = 0.5
+# Stated "Looks like X" only at or above this calibrated probability. Chosen on the shared dev part so
+# that confident answers are right at least 80% of the time there.
+CONFIDENT_PROBABILITY = 0.6
+# Stated confidence, calibrated on the shared dev part (never the test part): when independent signals
+# agree the first category was right ~67% of the time there; otherwise only ~20%, whatever the score.
+AGREED_CONFIDENCE = 0.7
+UNAGREED_CEILING = 0.3
+# Below this category score nothing in the case points anywhere: say so instead of guessing.
+MIN_CATEGORY_SCORE = 1.0
+# Technologies the pattern knowledge base is written for; a pattern about one of them applies only
+# when the case names it (once the case names any technology).
+_PRODUCTS = frozenset({"postgresql", "mysql", "redis", "kafka", "jvm", "nginx", "kubernetes"})
+_WHAT_CHANGED = "What changed right before this started (deploy, config push, maintenance, traffic)?"
+_CATEGORY_PREFIX = "category:"
 
 _URGENT_WORDS = re.compile(r"\b(outage|down|all users|customers|production|prod|sev ?1|p1|data loss)\b", re.I)
 
 
-@dataclass
-class PatternMatch:
-    pattern: FailurePattern
-    score: float
-    evidence: list[str] = field(default_factory=list)
-
-    @property
-    def strength(self) -> float:
-        """How convincing the match is, 0..1."""
-        return min(1.0, self.score / CONFIDENT_SCORE)
-
-
-_KEYWORD_REGEX: dict[str, re.Pattern[str]] = {}
-
-
-def _contains_phrase(text: str, phrase: str) -> bool:
-    # Compiled once per phrase: re's own cache is too small for ~1,000 knowledge-base keywords.
-    regex = _KEYWORD_REGEX.get(phrase)
-    if regex is None:
-        regex = re.compile(r"(?<![\w-])" + re.escape(phrase.lower()) + r"(?![\w-])")
-        _KEYWORD_REGEX[phrase] = regex
-    return regex.search(text) is not None
-
-
-def _fact_bonus(pattern: FailurePattern, facts: list[Fact]) -> tuple[float, list[str]]:
-    score, evidence = 0.0, []
-    for fact in facts:
-        if pattern.category in fact.categories:
-            first = fact.categories[0] == pattern.category
-            score += FACT_WEIGHT if first else FACT_WEIGHT / 2
-            evidence.append(f"log shows {fact.label}")
-    return score, evidence
-
-
-def match_patterns(
-    text: str,
-    patterns: list[FailurePattern],
-    facts: list[Fact] | None = None,
-    similarities: dict[str, float] | None = None,
-    min_score: float = MIN_SCORE,
-) -> list[PatternMatch]:
-    """Score every pattern against the text (facts, prose similarity), best first, dropping non-matches."""
-    lowered = text.lower()
-    matches = []
-    for pattern in patterns:
-        score, evidence = _fact_bonus(pattern, facts or [])
-        score += LEXICAL_WEIGHT * (similarities or {}).get(pattern.id, 0.0)
-        for signal in pattern.compiled_signals:
-            found = signal.search(text)
-            if found:
-                score += SIGNAL_WEIGHT
-                evidence.append(f"log shows `{found.group(0)[:80]}`")
-        for keyword in pattern.keywords:
-            if _contains_phrase(lowered, keyword):
-                # Multi-word phrases are more specific than single words.
-                score += KEYWORD_WEIGHT * (1.5 if " " in keyword else 1.0)
-                evidence.append(f"report mentions “{keyword}”")
-        if score >= min_score and score > 0:
-            matches.append(PatternMatch(pattern, score, evidence))
-    matches.sort(key=lambda m: (-m.score, m.pattern.id))
-    return matches
-
-
-def _guess_severity(text: str, top: PatternMatch | None) -> Severity:
-    base = top.pattern.severity if top else Severity.MEDIUM
+def _guess_severity(text: str, base: Severity) -> Severity:
     if _URGENT_WORDS.search(text) and base in (Severity.LOW, Severity.MEDIUM):
         return Severity.HIGH
     return base
 
 
+def applies(pattern: FailurePattern, named: list[str]) -> bool:
+    """Whether a pattern fits the technologies the case names (all do when it names none)."""
+    products = _PRODUCTS.intersection(pattern.stacks)
+    return not named or not products or bool(products.intersection(named))
+
+
 class OfflineEngine:
-    """Diagnoses from the local knowledge base; confidence reflects how well the case matched."""
+    """Diagnoses from the local knowledge base; confidence is calibrated on real incident reports."""
 
     name = "offline"
 
-    def __init__(self, patterns: list[FailurePattern], embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        patterns: list[FailurePattern],
+        embedder: Embedder | None = None,
+        categories: dict[Category, CategoryKnowledge] | None = None,
+    ) -> None:
         self._patterns = patterns
+        self._knowledge = categories or load_categories()
         self._lexical = LexicalIndex(patterns)
-        self._semantic = SemanticIndex(patterns, embedder) if embedder is not None else None
+        prototypes = {f"{_CATEGORY_PREFIX}{c.value}": k.description for c, k in self._knowledge.items()}
+        self._semantic = SemanticIndex(patterns, embedder, prototypes) if embedder is not None else None
+        self._covered = {s for p in patterns for s in p.stacks}
 
-    def _similarities(self, text: str) -> dict[str, float]:
-        """Prose similarity per pattern: TF-IDF words, blended with sentence embeddings when available."""
+    def _similarities(self, text: str) -> tuple[dict[str, float], dict[Category, float]]:
+        """Prose similarity per pattern (TF-IDF blended with embeddings) and per category description."""
         lexical = self._lexical.similarities(text)
         if self._semantic is None:
-            return lexical
+            return lexical, {}
         semantic = self._semantic.similarities(text)
-        return {
+        per_pattern = {
             pid: SEMANTIC_SHARE * semantic.get(pid, 0.0) + (1 - SEMANTIC_SHARE) * lexical.get(pid, 0.0)
-            for pid in semantic.keys() | lexical.keys()
+            for pid in lexical
         }
+        per_category = {
+            Category(key.removeprefix(_CATEGORY_PREFIX)): value
+            for key, value in semantic.items()
+            if key.startswith(_CATEGORY_PREFIX)
+        }
+        return per_pattern, per_category
+
+    def rank(self, case: CaseContext) -> tuple[list[CategoryScore], list[str]]:
+        """Categories best first with calibrated probabilities, and the technologies the case names."""
+        passages = case_passages(case)
+        text = "\n".join(p.text for p in passages)
+        named = named_technologies(text)
+        patterns = [p for p in self._patterns if applies(p, named)]
+        per_pattern, per_category = self._similarities(text)
+        cues = cue_hits(passages, self._knowledge)
+        matches = match_patterns(passages, patterns, per_pattern, cues)
+        return score_categories(cues, matches, self._knowledge, per_category), named
 
     def diagnose(self, case: CaseContext) -> Diagnosis:
-        """Rank known failure patterns against the case's evidence and explain the best ones."""
+        """Rank categories and patterns against what the case says, and say how sure that is."""
+        ranked, named = self.rank(case)
+        top = ranked[0]
+        if top.score < MIN_CATEGORY_SCORE:
+            return self._unknown(case, ranked, named)
+        unknown_tech = [t for t in named if t not in self._covered]
+        specific = not unknown_tech or any(t in self._covered for t in named)
+        confident, stated = self._confidence(top)
+        hypotheses = build_hypotheses(ranked, self._knowledge, named, specific, confident)
+        # Every stated % follows the calibrated top figure, so hypotheses and headline agree with it.
+        scale = stated / top.probability if top.probability else 1.0
+        for hypothesis in hypotheses:
+            hypothesis.confidence = round(min(1.0, hypothesis.confidence * scale), 2)
+        best = top.best if specific and top.best and top.best.score >= 1.0 else None
+        actions = []
+        if best is not None:
+            actions = [
+                RecommendedAction.model_validate(a.model_dump())
+                for a in best.pattern.actions
+                if not is_foreign(f"{a.title} {a.command} {a.target} {a.rollback}", named)
+                # Unsure: only steps that are cheap to take back.
+                and (confident or a.risk in (RiskLevel.LOW, RiskLevel.MEDIUM))
+            ]
         text = case.evidence_text()
-        candidates = match_patterns(
-            text, self._patterns, extract_facts(text), self._similarities(text), min_score=0.0
-        )
-        matches = [m for m in candidates if m.score >= MIN_SCORE]
-        if not matches:
-            # Too weak to name a category, but the faint candidates are still worth ranking.
-            guesses = list(dict.fromkeys(m.pattern.category for m in candidates))[:2]
-            unknown = self._unknown(case, text)
-            return unknown.model_copy(update={"categories": [Category.UNKNOWN, *guesses]})
-        diagnosis = self._from_matches(text, matches)
-        # Weak candidates still rank the runner-up categories (for top-3 and the model's routing).
-        ranked = list(dict.fromkeys(m.pattern.category for m in candidates))[:3]
-        diagnosis = diagnosis.model_copy(update={"categories": ranked})
-        return diagnosis.model_copy(update={"changes": describe_changes(case.previous, diagnosis)})
-
-    def _from_matches(self, text: str, matches: list[PatternMatch]) -> Diagnosis:
-        top = matches[0]
-        hypotheses = [
-            Hypothesis(
-                cause=h.cause,
-                confidence=round(h.prior * (0.35 + 0.65 * top.strength), 2),
-                evidence=top.evidence[:4] + h.evidence_for[:1],
-                evidence_against=h.evidence_against[:2],
-                checks=h.checks[:3],
-            )
-            for h in top.pattern.hypotheses[:2]
-        ]
-        if len(matches) > 1 and matches[1].score >= 0.6 * top.score:
-            runner_up = matches[1]
-            first = runner_up.pattern.hypotheses[0]
-            hypotheses.append(
-                Hypothesis(
-                    cause=first.cause,
-                    confidence=round(first.prior * (0.25 + 0.5 * runner_up.strength), 2),
-                    evidence=runner_up.evidence[:3],
-                    evidence_against=first.evidence_against[:2],
-                    checks=first.checks[:2],
-                )
-            )
-        hypotheses.sort(key=lambda h: -h.confidence)
-        checks = [c for h in hypotheses for c in h.checks]
-        return Diagnosis(
-            summary=f"Looks like: {top.pattern.title}.",
-            category=top.pattern.category,
-            categories=list(dict.fromkeys(m.pattern.category for m in matches))[:3],
-            severity=_guess_severity(text, top),
-            hypotheses=hypotheses[:3],
-            next_steps=list(dict.fromkeys(checks))[:4],
-            recommended_actions=[
-                RecommendedAction.model_validate(a.model_dump()) for a in top.pattern.actions
-            ],
-            questions=top.pattern.questions[:2],
+        diagnosis = Diagnosis(
+            summary=self._headline(ranked, confident, best is not None, unknown_tech, scale),
+            category=top.category,
+            categories=[e.category for e in ranked[:3]],
+            # The engine's own reading: shown beside a person's choice, never instead of it.
+            severity=_guess_severity(text, best.pattern.severity if best else Severity.MEDIUM),
+            hypotheses=hypotheses,
+            next_steps=list(dict.fromkeys(c for h in hypotheses for c in h.checks))[:4],
+            recommended_actions=actions[:4],
+            questions=self._questions(ranked, confident and best is not None, named),
+            confident=confident,
+            confidence=round(stated, 2),
+            technologies=named,
             engine=self.name,
         )
+        return diagnosis.model_copy(update={"changes": describe_changes(case.previous, diagnosis)})
 
-    def _unknown(self, case: CaseContext, text: str) -> Diagnosis:
+    def _confidence(self, top: CategoryScore) -> tuple[bool, float]:
+        """Whether to say "Looks like", and the calibrated chance that the first category is right."""
+        if self._semantic is None:
+            # Without embeddings there is no second opinion: only a clear score margin counts.
+            return top.probability >= CONFIDENT_PROBABILITY, top.probability
+        if top.agreed:
+            return True, max(top.probability, AGREED_CONFIDENCE)
+        return False, min(top.probability, UNAGREED_CEILING)
+
+    def _headline(
+        self,
+        ranked: list[CategoryScore],
+        confident: bool,
+        specific: bool,
+        unknown_tech: list[str],
+        scale: float,
+    ) -> str:
+        top = ranked[0]
+        name = self._knowledge[top.category].name
+        if unknown_tech and not specific:
+            tech = display(unknown_tech[0])
+            lead = f"I have no specific knowledge of {tech}; "
+            if confident:
+                return f"{lead}this looks like {name} — here is how to confirm it."
+            return f"{lead}I'm not sure yet, but this may be {name} — here is how to tell."
+        if confident:
+            return f"Looks like: {top.best.pattern.title if specific and top.best else name}."
+        live = [e for e in ranked[:3] if e.probability >= LIVE_SHARE * top.probability]
+        options = [
+            f"{self._knowledge[e.category].name} ({round(e.probability * scale * 100)}%)" for e in live
+        ]
+        listed = options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
+        return f"Not sure yet. It could be {listed}."
+
+    def _questions(self, ranked: list[CategoryScore], specific_and_sure: bool, named: list[str]) -> list[str]:
+        if specific_and_sure and ranked[0].best is not None:
+            own = keep_checks(ranked[0].best.pattern.questions, named, 2)
+            if own:
+                return own
+        # Not sure: the question that splits most causes, then the one for the runner-up categories.
+        split = [q for e in ranked[:2] for q in self._knowledge[e.category].questions]
+        return list(dict.fromkeys([_WHAT_CHANGED, *[q for q in split if "changed" not in q.lower()]]))[:2]
+
+    def _unknown(self, case: CaseContext, ranked: list[CategoryScore], named: list[str]) -> Diagnosis:
         return Diagnosis(
-            summary="No known failure pattern matches yet; I need more evidence to narrow this down.",
+            summary="Not sure yet: nothing in the report points to a known cause; I need more evidence.",
             category=Category.UNKNOWN,
-            severity=case.reported_severity or _guess_severity(text, None),
+            # The faint candidates still rank the runner-up categories (top-3 scoring, model routing).
+            categories=[Category.UNKNOWN, *(e.category for e in ranked[:2])],
+            severity=_guess_severity(case.evidence_text(), Severity.MEDIUM),
             hypotheses=[
                 Hypothesis(
                     cause="A recent change (deploy, config, infrastructure) introduced the fault",
@@ -203,6 +205,7 @@ class OfflineEngine:
                 "Paste the exact error message or the last 50 log lines",
                 "Say when it started and what changed around then",
             ],
-            questions=["What exactly fails, for whom, and since when?"],
+            questions=[_WHAT_CHANGED, "What exactly fails, for whom, and since when?"],
+            technologies=named,
             engine=self.name,
         )

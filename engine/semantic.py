@@ -25,10 +25,14 @@ def _unit(vector: list[float]) -> list[float]:
 class SemanticIndex:
     """Pattern embeddings computed once; each report costs one embedding."""
 
-    def __init__(self, patterns: list[FailurePattern], embedder: Embedder) -> None:
+    def __init__(
+        self, patterns: list[FailurePattern], embedder: Embedder, extra: dict[str, str] | None = None
+    ) -> None:
+        # `extra` (id → text) rides along, e.g. category descriptions: one report embedding serves both.
         self._embedder = embedder
-        self._ids = [p.id for p in patterns]
-        self._vectors = [_unit(v) for v in embedder.embed([_pattern_text(p) for p in patterns])]
+        texts = {p.id: _pattern_text(p) for p in patterns} | (extra or {})
+        self._ids = list(texts)
+        self._vectors = [_unit(v) for v in embedder.embed(list(texts.values()))]
 
     def similarities(self, text: str) -> dict[str, float]:
         """Rescaled cosine similarity (0..1) of the text to every pattern."""

@@ -8,7 +8,7 @@ import re
 from bot.blocks.approvals import ProposalCard
 from engine.actions.credentials import credential_refusal
 from engine.errors import InvalidInputError
-from engine.models import Diagnosis
+from engine.models import Diagnosis, Observation
 from engine.record_ids import parse_record_ref
 from engine.redaction import redact
 from jobs.action_cards import card_of
@@ -124,7 +124,7 @@ class ActionRequests:
 
     def details(
         self, proposal_id: int
-    ) -> tuple[ProposalCard, list[str], list[str], list[tuple[str, str]]] | None:
+    ) -> tuple[ProposalCard, list[str], list[Observation], list[tuple[str, str]]] | None:
         """The card, the diagnosis' hypotheses and evidence, and the thread's last words, for More info."""
         row = self.repo.get(proposal_id)
         case = self.cases.get(row.case_id) if row else None
@@ -133,10 +133,12 @@ class ActionRequests:
         approvals = [v.voter for v in self.repo.votes(row.id) if v.kind == "approve"]
         card = card_of(row, case.ref, approvals, self.dry_run)
         hypotheses: list[str] = []
-        evidence: list[str] = []
+        evidence: list[Observation] = []
         if case.diagnosis_json:
             diagnosis = Diagnosis.model_validate_json(case.diagnosis_json)
             hypotheses = [f"{h.cause} ({round(h.confidence * 100)}%)" for h in diagnosis.hypotheses]
-            evidence = list(dict.fromkeys(e for h in diagnosis.hypotheses for e in h.evidence))[:12]
+            # Only what was observed, each with where it was seen: nothing a pattern merely looks for.
+            seen = {(o.quote, o.source, o.author): o for h in diagnosis.hypotheses for o in h.observed}
+            evidence = list(seen.values())[:12]
         thread = [(m.author_id, m.text[:200]) for m in case.messages if not m.from_bot][-5:]
         return card, hypotheses, evidence, thread

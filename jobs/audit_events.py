@@ -28,6 +28,9 @@ def diagnosis_data(diagnosis: Diagnosis, turn: str) -> dict[str, Any]:
         "severity": diagnosis.severity.value,
         "top_hypothesis": top.cause if top else None,
         "confidence": top.confidence if top else None,
+        "confident": diagnosis.confident,
+        # Only quotes actually seen in the case are audited as evidence; checks are not evidence.
+        "observed": [f"{o.quote} ({o.where()})" for o in top.observed] if top else [],
         "summary": diagnosis.summary,
     }
 

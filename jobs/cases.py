@@ -73,7 +73,8 @@ def case_context(case: Case, up_to_message_id: int | None = None) -> CaseContext
         title=case.title,
         description=case.description,
         service=case.service,
-        reported_severity=Severity(case.severity),
+        reporter=case.reporter_id,
+        reported_severity=Severity(case.reported_severity) if case.reported_severity else None,
         turns=turns,
         previous=previous,
     )

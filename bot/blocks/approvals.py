@@ -17,10 +17,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.diagnosis import RISK_EMOJI
+from bot.blocks.diagnosis import RISK_EMOJI, seen_line
 from bot.blocks.mrkdwn import escape
 from bot.blocks.run_action import who_may_approve
 from bot.ids import Ids
+from engine.models import Observation
 
 MAX_TEXT = 2900
 
@@ -223,11 +224,14 @@ def build_approval_card_blocks(card: ProposalCard) -> list[Block]:
 def build_approval_info_modal(
     card: ProposalCard,
     hypotheses: list[str],
-    evidence: list[str],
+    evidence: list[Observation],
     thread: list[tuple[str, str]] | None = None,
 ) -> View:
-    """The evidence behind a proposal, so nobody approves blindly; `thread` is (author id, text) pairs."""
-    lines = [f"• {escape(e)}" for e in evidence]
+    """The evidence behind a proposal (only what was observed), so nobody approves blindly.
+
+    `thread`: the latest (author id, text) pairs.
+    """
+    lines = [f"• {seen_line(o)}" for o in evidence]
     lines += [f"• <@{author}>: {escape(text)}" for author, text in thread or []]
     blocks: list[Block] = [
         SectionBlock(
@@ -246,7 +250,7 @@ def build_approval_info_modal(
         ),
         SectionBlock(
             text=MarkdownTextObject(
-                text=clip("*Evidence*\n" + ("\n".join(lines) or "_no evidence recorded_"))
+                text=clip("*Seen in the case*\n" + ("\n".join(lines) or "_nothing observed yet_"))
             )
         ),
         ContextBlock(

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.mrkdwn import escape
 from bot.ids import Ids
-from engine.models import Diagnosis, RecommendedAction
+from engine.models import Diagnosis, Observation, RecommendedAction
 
 RISK_EMOJI = {"low": "🟢", "medium": "🟡", "high": "🟠", "critical": "🔴"}
 # Slack rejects section text over 3000 characters.
@@ -28,6 +28,16 @@ def _bar(confidence: float) -> str:
 
 def _section(text: str, block_id: str | None = None) -> SectionBlock:
     return SectionBlock(block_id=block_id, text=MarkdownTextObject(text=text[:MAX_SECTION]))
+
+
+def _in_code(text: str) -> str:
+    """Text someone else wrote, for inside a code span: escaped, and no backtick to break out of it."""
+    return escape(text).replace("`", "'")
+
+
+def seen_line(observation: Observation) -> str:
+    """One observed evidence line (mrkdwn): the exact quote and where it was seen."""
+    return f"Seen: `{_in_code(observation.quote)}` {observation.where()}"
 
 
 def _action_line(action: RecommendedAction) -> str:
@@ -97,7 +107,9 @@ def build_diagnosis_blocks(
         lines = []
         for n, h in enumerate(diagnosis.hypotheses, start=1):
             lines.append(f"*{n}. {escape(h.cause)}*  `{_bar(h.confidence)}` {round(h.confidence * 100)}%")
-            lines.extend(f"    • {escape(e)}" for e in h.evidence[:3])
+            lines.extend(f"    • {seen_line(o)}" for o in h.observed[:3])
+            fresh = [c for c in h.checks if c not in skip_checks][:1]
+            lines.extend(f"    • Would confirm: `{_in_code(c)}`" for c in fresh)
         blocks.append(_section("*Hypotheses*\n" + "\n".join(lines)))
     checks = list(dict.fromkeys(c for h in diagnosis.hypotheses for c in h.checks if c not in skip_checks))
     if checks:

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from engine.changes import describe_changes
 from engine.llm.breaker import CircuitBreaker
 from engine.llm.caller import LlmAttemptError, ModelCaller
+from engine.llm.grounding import ground_answer
 from engine.llm.prompts import build_request, last_human_text
 from engine.llm.safety import review_actions
 from engine.llm.schema import LlmAnswer
 from engine.models import CaseContext, Diagnosis, LlmCall
 from engine.ports import DiagnosisEngine
+from engine.technology import named_technologies
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +108,15 @@ class ClaudeEngine:
     def _to_diagnosis(
         self, case: CaseContext, answer: LlmAnswer, model: str, calls: list[LlmCall], note: str | None
     ) -> Diagnosis:
+        named = named_technologies(case.evidence_text())
+        grounded = ground_answer(case, answer, named)
+        if grounded.dropped:
+            log.warning(
+                "LLM claimed unseen evidence", extra={"case": case.case_ref, "count": grounded.dropped}
+            )
+            dropped = f"Dropped {grounded.dropped} claimed observation(s) not found in the case."
+            note = f"{note} {dropped}" if note else dropped
+        answer = grounded.answer
         review = review_actions(answer.recommended_actions)
         if review.rejected:
             log.warning(
@@ -118,10 +129,13 @@ class ClaudeEngine:
             category=answer.category,
             categories=list(dict.fromkeys([answer.category, *answer.categories]))[:3],
             severity=answer.severity,
-            hypotheses=sorted(answer.hypotheses, key=lambda h: -h.confidence),
+            hypotheses=sorted(answer.hypotheses, key=lambda h: -h.confidence)[:3],
             next_steps=answer.next_steps,
             recommended_actions=review.kept,
             questions=answer.questions,
+            confident=answer.confident,
+            confidence=answer.hypotheses[0].confidence if answer.hypotheses else 0.0,
+            technologies=named,
             engine=self.name,
             model=model,
             note=note,

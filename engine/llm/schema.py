@@ -24,6 +24,12 @@ class LlmAnswer(BaseModel):
         default_factory=list, max_length=3, description="Up to 3 categories, most likely first."
     )
     severity: Severity
+    confident: bool = Field(
+        description=(
+            "True only when the evidence in the case singles out one cause. False: the summary says you "
+            "are not sure yet and `questions` ask what best splits the live possibilities."
+        )
+    )
     hypotheses: list[Hypothesis] = Field(
         min_length=1,
         max_length=5,

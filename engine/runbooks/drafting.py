@@ -66,7 +66,8 @@ def _problem_summary(case: ResolvedCase) -> str:
     if case.severity:
         meta.append(f"severity {case.severity}")
     lines.append("\n" + ", ".join(meta) + ".")
-    symptoms = [e for h in (case.diagnosis.hypotheses if case.diagnosis else []) for e in h.evidence]
+    hypotheses = case.diagnosis.hypotheses if case.diagnosis else []
+    symptoms = [o.quote for h in hypotheses for o in h.observed]
     if symptoms:
         lines.append("\n**Symptoms seen in the case:**")
         lines.extend(f"- {s}" for s in dict.fromkeys(symptoms))

@@ -39,7 +39,7 @@ def case_text(case: ResolvedCase) -> str:
         d = case.diagnosis
         parts.append(d.summary)
         for h in d.hypotheses:
-            parts.extend([h.cause, *h.evidence, *h.evidence_against, *h.checks])
+            parts.extend([h.cause, *(o.quote for o in h.observed), *h.rules_out, *h.checks])
         for a in d.recommended_actions:
             parts.extend([a.title, a.command, a.target, a.rollback])
         parts.extend(d.next_steps)

@@ -44,3 +44,33 @@ def test_eval_command_prints_table_and_json(capsys: pytest.CaptureFixture[str], 
     assert "overall" in table and "p95" in table
     assert figures["cases"] == 2 and figures["top1"] == 1.0
     assert figures["per_category"]["certificate_expiry"]["top3"] == 1.0
+
+
+def test_eval_json_has_one_record_per_case_with_quoted_evidence_and_calibration(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(
+        '{"id": "pg", "report": "prod postgres primary at max_connections, app logs '
+        '\'too many connections\'", "category": "database"}\n'
+        '{"id": "vague", "report": "the thing is weird today", "category": "config_change"}\n'
+    )
+    split = tmp_path / "split.json"
+    split.write_text('{"dev": ["pg", "vague"], "test": ["vague"]}')
+
+    assert main(["eval", "diagnosis", "--cases", str(cases), "--split", str(split), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+
+    pg, vague = data["records"]
+    assert pg["id"] == "pg" and pg["category"] == "database"
+    assert pg["top3"][0] == {"category": "database", "score": pg["confidence"]}
+    assert pg["technologies"] == ["postgresql"]
+    assert {"quote": "too many connections", "source": "in the report", "quotes_case": True} in pg["evidence"]
+    assert pg["foreign_checks"] == [] and pg["latency_ms"] > 0
+    assert vague["confident"] is False and vague["headline"].startswith("Not sure yet")
+    assert data["evidence_not_in_case"] == 0 and data["foreign_checks"] == 0
+    assert sum(row["cases"] for row in data["calibration"]) == 2
+
+    assert main(["eval", "diagnosis", "--cases", str(cases), "--split", str(split), "--part", "test"]) == 0
+    table = capsys.readouterr().out
+    assert "overall                      1" in table and "calibration (stated confidence → accuracy)" in table

@@ -46,3 +46,17 @@ def test_similarities_are_scaled_to_unit_range(embedder: Embedder) -> None:
     assert set(scores) == {p.id for p in PATTERNS}
     assert all(0.0 <= s <= 1.0 for s in scores.values())
     assert max(scores, key=lambda pid: scores[pid]) == "jvm-heap-outofmemory"
+
+
+def test_looks_like_only_when_independent_signals_agree(embedder: Embedder) -> None:
+    engine = OfflineEngine(PATTERNS, embedder)
+
+    sure = engine.diagnose(case("every client fails the TLS handshake: x509: certificate has expired"))
+    unsure = engine.diagnose(case("checkout is slow for some users and a few requests fail"))
+
+    assert sure.confident and sure.summary.startswith("Looks like") and sure.confidence >= 0.7
+    assert sure.category == Category.CERTIFICATE_EXPIRY
+    assert not unsure.confident and unsure.summary.startswith("Not sure yet. It could be")
+    assert unsure.confidence <= 0.5
+    assert 2 <= len(unsure.hypotheses) <= 3
+    assert unsure.questions[0].startswith("What changed right before this started")

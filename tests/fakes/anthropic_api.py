@@ -27,12 +27,14 @@ def good_answer(**overrides: Any) -> dict[str, Any]:
         "category": "resource_exhaustion",
         "categories": ["resource_exhaustion", "deployment_bug"],
         "severity": "high",
+        "confident": True,
         "hypotheses": [
             {
                 "cause": "Memory limit too low for the new release",
                 "confidence": 0.7,
-                "evidence": ["Reason: OOMKilled", "exit code 137"],
-                "evidence_against": [],
+                "category": "resource_exhaustion",
+                "observed": [{"quote": "exit code 137", "source": "report"}],
+                "rules_out": [],
                 "checks": ["kubectl describe pod -l app=checkout | grep -A3 'Last State'"],
             },
             {"cause": "Memory leak in the 14:00 deploy", "confidence": 0.25, "checks": ["kubectl top pod"]},

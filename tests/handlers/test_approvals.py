@@ -120,6 +120,6 @@ def test_more_info_opens_the_evidence_behind_the_proposal(
 
     [opened] = slack.calls_to("views.open")
     view = json.dumps(opened.params["view"], ensure_ascii=False)
-    assert "What the diagnosis believes" in view and "Evidence" in view and "OOM loop" in view
+    assert "What the diagnosis believes" in view and "Seen in the case" in view and "OOM loop" in view
     run_jobs()  # the refusal is posted by a job, outside Slack's 3-second window
     assert any("can't find that request" in t for t in ephemerals_to(slack, "W3"))

@@ -13,6 +13,7 @@ from bot.blocks.approvals import (
     build_approval_info_modal,
 )
 from bot.blocks.propose import build_propose_modal
+from engine.models import EvidenceSource, Observation
 from tests.bot.blocks.test_case_blocks import as_json
 from tests.snapshots import assert_matches_snapshot
 
@@ -101,7 +102,8 @@ def test_result_offers_undo_inside_the_window_then_roll_back() -> None:
 
 
 def test_more_info_and_propose_modals() -> None:
-    info = build_approval_info_modal(CARD, ["memory limit too low (70%)"], ["OOMKilled 14 times"]).to_dict()
+    seen = Observation(quote="OOMKilled 14 times", source=EvidenceSource.REPORT, author="W1")
+    info = build_approval_info_modal(CARD, ["memory limit too low (70%)"], [seen]).to_dict()
     propose = build_propose_modal("C111", "FM-12", "restart_api", "checkout-7").to_dict()
 
     assert "memory limit too low" in str(info) and "OOMKilled 14 times" in str(info)

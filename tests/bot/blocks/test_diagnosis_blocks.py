@@ -6,7 +6,16 @@ from pathlib import Path
 from typing import Any, cast
 
 from bot.blocks.diagnosis import build_diagnosis_blocks, build_followup_blocks
-from engine.models import Category, Diagnosis, Hypothesis, RecommendedAction, RiskLevel, Severity
+from engine.models import (
+    Category,
+    Diagnosis,
+    EvidenceSource,
+    Hypothesis,
+    Observation,
+    RecommendedAction,
+    RiskLevel,
+    Severity,
+)
 from tests.bot.blocks.test_case_blocks import as_json
 from tests.snapshots import assert_matches_snapshot
 
@@ -20,7 +29,9 @@ DIAGNOSIS = Diagnosis(
         Hypothesis(
             cause="Memory limit below the working set",
             confidence=0.62,
-            evidence=["log shows `OOMKilled`"],
+            observed=[
+                Observation(quote="Reason: OOMKilled <now>", source=EvidenceSource.LOG_LINE, author="W111")
+            ],
             checks=["kubectl describe pod <pod> -n <ns>"],
         ),
         Hypothesis(
@@ -112,3 +123,11 @@ def test_each_recommended_action_gets_a_run_button_carrying_only_case_and_key() 
     assert [b["value"] for b in buttons] == [f"12:{a.key}" for a in DIAGNOSIS.recommended_actions[:4]]
     assert all(b["text"]["text"] == "Run…" for b in buttons)
     assert_matches_snapshot(SNAPSHOTS, "diagnosis_with_run_buttons", blocks)
+
+
+def test_seen_lines_quote_the_case_escaped_apart_from_what_would_confirm() -> None:
+    text = str([b.to_dict() for b in build_diagnosis_blocks("FM-1", DIAGNOSIS)])
+
+    assert "Seen: `Reason: OOMKilled &lt;now&gt;` in a log line pasted by <@W111>" in text
+    assert "Would confirm: `kubectl describe pod &lt;pod&gt; -n &lt;ns&gt;`" in text
+    assert "<now>" not in text

@@ -34,7 +34,16 @@ from bot.blocks.runbooks import (
     suggestions_text,
     to_mrkdwn,
 )
-from engine.models import Category, Diagnosis, Hypothesis, RecommendedAction, RiskLevel, Severity
+from engine.models import (
+    Category,
+    Diagnosis,
+    EvidenceSource,
+    Hypothesis,
+    Observation,
+    RecommendedAction,
+    RiskLevel,
+    Severity,
+)
 from engine.runbooks.models import Runbook, RunbookSections
 
 # What a user, an alert, a runbook or the LLM might send to ping, impersonate or phish.
@@ -61,7 +70,14 @@ DIAGNOSIS = Diagnosis(
     summary=HOSTILE,
     category=Category.RESOURCE_EXHAUSTION,
     severity=Severity.HIGH,
-    hypotheses=[Hypothesis(cause=HOSTILE, confidence=0.5, evidence=[HOSTILE], checks=[HOSTILE])],
+    hypotheses=[
+        Hypothesis(
+            cause=HOSTILE,
+            confidence=0.5,
+            observed=[Observation(quote=HOSTILE, source=EvidenceSource.MESSAGE, author="W1")],
+            checks=[HOSTILE],
+        )
+    ],
     next_steps=[HOSTILE],
     recommended_actions=[
         RecommendedAction(
@@ -127,7 +143,9 @@ BUILT: dict[str, Any] = {
     "diagnosis text": diagnosis_text("FM-1", DIAGNOSIS),
     "approval card": build_approval_card_blocks(CARD),
     "approval text": approval_card_text(CARD),
-    "approval info modal": build_approval_info_modal(CARD, [HOSTILE], [HOSTILE], [("W2", HOSTILE)]),
+    "approval info modal": build_approval_info_modal(
+        CARD, [HOSTILE], [Observation(quote=HOSTILE, source=EvidenceSource.REPORT)], [("W2", HOSTILE)]
+    ),
     "action outcome": build_action_outcome_blocks(OUTCOME),
     "action outcome text": action_outcome_text(OUTCOME),
     "usage": build_usage_blocks(HOSTILE),

@@ -198,3 +198,59 @@ def test_failed_half_open_trial_reopens_without_trying_the_fast_model() -> None:
     assert api.models_called == [STRONG, STRONG]
     assert state_of(breaker) is BreakerState.OPEN
     assert diagnosis.engine == "offline"
+
+
+def test_invented_evidence_is_dropped_and_the_team_is_told() -> None:
+    api = FakeMessagesApi()
+    invented = good_answer()
+    invented["hypotheses"][0]["observed"] = [
+        {"quote": "exit code 137", "source": "report"},
+        {"quote": "Reason: OOMKilled", "source": "log_line"},
+        {"quote": "app replicas recently increased by HPA", "source": "message", "author": "W2"},
+    ]
+    api.answer_with(invented)
+
+    diagnosis = engine_for(api).diagnose(case())
+
+    seen = [o.quote for h in diagnosis.hypotheses for o in h.observed]
+    assert seen == ["exit code 137"]
+    assert diagnosis.note == "Dropped 2 claimed observation(s) not found in the case."
+
+
+def test_not_sure_answer_says_so_and_drops_foreign_technology_checks() -> None:
+    api = FakeMessagesApi()
+    api.answer_with(
+        good_answer(
+            summary="Probably the database connection pool.",
+            confident=False,
+            category="database",
+            hypotheses=[
+                {
+                    "cause": "Connection slots exhausted",
+                    "confidence": 0.4,
+                    "observed": [{"quote": "too many connections", "source": "report"}],
+                    "checks": [
+                        "mysql -e 'SHOW PROCESSLIST'",
+                        "psql -c 'SELECT count(*) FROM pg_stat_activity'",
+                    ],
+                }
+            ],
+            recommended_actions=[
+                {
+                    "title": "Raise max_connections",
+                    "command": "mysql -e 'SET GLOBAL max_connections=500'",
+                    "risk": "medium",
+                }
+            ],
+        )
+    )
+
+    diagnosis = engine_for(api).diagnose(
+        case("prod postgres primary at max_connections, app logs 'too many connections'")
+    )
+
+    assert diagnosis.summary.startswith("Not sure yet")
+    assert diagnosis.confident is False and diagnosis.technologies == ["postgresql"]
+    assert diagnosis.hypotheses[0].checks == ["psql -c 'SELECT count(*) FROM pg_stat_activity'"]
+    assert diagnosis.hypotheses[0].observed[0].quote == "too many connections"
+    assert diagnosis.recommended_actions == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.models import Category, Diagnosis, Hypothesis, RecommendedAction
+from engine.models import Category, Diagnosis, EvidenceSource, Hypothesis, Observation, RecommendedAction
 from engine.runbooks.drafting import NO_STEPS, ResolvedCase, draft_runbook_from_case, split_resolution
 from engine.runbooks.models import RunbookSource, RunbookStatus
 
@@ -21,7 +21,7 @@ CASE = ResolvedCase(
             Hypothesis(
                 cause="memory limit too low",
                 confidence=0.7,
-                evidence=["OOMKilled in pod status"],
+                observed=[Observation(quote="OOMKilled", source=EvidenceSource.REPORT)],
                 checks=["kubectl describe pod"],
             )
         ],
@@ -40,7 +40,7 @@ def test_draft_uses_report_hypotheses_resolution_and_rollbacks() -> None:
     assert draft.status is RunbookStatus.PENDING_REVIEW and draft.source is RunbookSource.GENERATED
     assert draft.author == "W111" and draft.source_path == "cases/FM-7"
     assert "checkout restarts every few minutes" in s.problem_summary
-    assert "- OOMKilled in pod status" in s.problem_summary
+    assert "- OOMKilled" in s.problem_summary
     assert "memory limit too low" in s.diagnosis_steps and "Check: kubectl describe pod" in s.diagnosis_steps
     assert s.root_cause == "bad memory limit in v42"
     assert s.solution.startswith("rolled back to v41")

@@ -1,0 +1,66 @@
+"""Evidence is only what the case shows: exact quotes, each with where it was seen."""
+
+from __future__ import annotations
+
+import re
+
+from engine.hypotheses import merge_duplicates
+from engine.models import CaseContext, EvidenceSource, Hypothesis, Observation, Turn
+from engine.observations import case_passages, find, quotes_case
+
+CASE = CaseContext(
+    case_ref="FM-3",
+    title="checkout 500s",
+    description="checkout 500s since the deploy\nalertname=HighErrorRate severity=page",
+    reporter="W1",
+    turns=[
+        Turn(author="W2", text="db looks fine to me"),
+        Turn(author="W3", text="2026-11-29 10:01:02 ERROR pool: too many connections"),
+        Turn(author="faultmaven", text="Looks like: something we made up", from_bot=True),
+    ],
+)
+
+
+def test_each_line_knows_its_source_and_author() -> None:
+    sources = [(p.source, p.author) for p in case_passages(CASE)]
+
+    # The title is cut from the report, so it is not a second source.
+    assert sources == [
+        (EvidenceSource.REPORT, "W1"),
+        (EvidenceSource.ALERT_LABEL, "W1"),
+        (EvidenceSource.MESSAGE, "W2"),
+        (EvidenceSource.LOG_LINE, "W3"),
+    ]
+
+
+def test_a_found_quote_is_verbatim_and_the_bot_is_never_a_source() -> None:
+    passages = case_passages(CASE)
+
+    seen = find(passages, re.compile(r"too many connections", re.I))
+    invented = find(passages, re.compile(r"something we made up"))
+
+    assert seen is not None and seen.quote == "too many connections"
+    assert seen.where() == "in a log line pasted by <@W3>"
+    assert invented is None
+
+
+def test_quotes_case_rejects_what_was_not_written() -> None:
+    real = Observation(quote="since  the DEPLOY", source=EvidenceSource.REPORT)
+    made_up = Observation(quote="replicas increased by HPA", source=EvidenceSource.REPORT)
+
+    assert quotes_case(real, CASE)
+    assert not quotes_case(made_up, CASE)
+
+
+def test_near_duplicate_hypotheses_merge_into_one() -> None:
+    seen = Observation(quote="too many connections", source=EvidenceSource.LOG_LINE)
+    merged = merge_duplicates(
+        [
+            Hypothesis(cause="Connection pool exhausted by slow queries", confidence=0.4, observed=[seen]),
+            Hypothesis(cause="Slow queries exhausted the connection pool", confidence=0.2, checks=["x"]),
+            Hypothesis(cause="Primary failed over", confidence=0.1),
+        ]
+    )
+
+    assert [h.cause for h in merged] == ["Connection pool exhausted by slow queries", "Primary failed over"]
+    assert merged[0].confidence == 0.6 and merged[0].checks == ["x"] and merged[0].observed == [seen]
