@@ -9,6 +9,8 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from jobs.metrics import SlackCallCounter
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
 
@@ -18,6 +20,8 @@ def make_web_client(token: str | None, base_url: str = DEFAULT_SLACK_API_URL) ->
     client = WebClient(token=token, base_url=url, timeout=10)
     client.retry_handlers.extend(
         [
+            # First, and never retrying itself: it sees every HTTP answer, then the others decide.
+            SlackCallCounter(),
             RateLimitErrorRetryHandler(max_retry_count=3),
             ServerErrorRetryHandler(max_retry_count=2),
             ConnectionErrorRetryHandler(max_retry_count=2),

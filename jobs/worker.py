@@ -6,11 +6,11 @@ import logging
 import threading
 
 from redis.exceptions import RedisError
-from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
 from jobs.intake import sweep_outbox
+from jobs.metrics import MeasuredWorker
 from jobs.queue import QUEUE_NAMES, JobQueue
 from jobs.runtime import JobContext, install_context
 
@@ -44,16 +44,18 @@ class OutboxSweeper(threading.Thread):
         self._halt.set()
 
 
-def run_worker(context: JobContext, queue: JobQueue, burst: bool = False) -> bool:
-    """Process jobs on `high default low` until stopped (or until empty with burst)."""
+def run_worker(
+    context: JobContext, queue: JobQueue, burst: bool = False, queues: tuple[str, ...] = QUEUE_NAMES
+) -> bool:
+    """Process jobs on `queues` (in priority order) until stopped (or until empty with burst)."""
     install_context(context)
     sweeper = OutboxSweeper(context, queue)
     sweeper.sweep_once()
     if not burst:
         sweeper.start()
     # SimpleWorker runs jobs in this process: no fork per job, so a diagnosis starts in milliseconds.
-    worker = SimpleWorker(
-        [queue.queue(name) for name in QUEUE_NAMES], connection=queue.connection, serializer=JSONSerializer
+    worker = MeasuredWorker(
+        [queue.queue(name) for name in queues], connection=queue.connection, serializer=JSONSerializer
     )
     try:
         return bool(worker.work(burst=burst, with_scheduler=True, logging_level="WARNING"))

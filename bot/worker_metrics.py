@@ -1,0 +1,22 @@
+"""A worker process's Prometheus endpoint: a small HTTP server on its own port."""
+
+from __future__ import annotations
+
+import logging
+
+from prometheus_client import start_http_server
+
+from engine.llm.engine import ClaudeEngine
+from engine.ports import DiagnosisEngine
+from jobs.metrics import watch_breaker
+
+log = logging.getLogger(__name__)
+
+
+def serve_worker_metrics(port: int, engine: DiagnosisEngine, host: str = "127.0.0.1") -> None:
+    """Serve this worker's metrics (jobs, Slack calls, LLM usage, breaker) on host:port."""
+    if isinstance(engine, ClaudeEngine):
+        breaker = engine.breaker
+        watch_breaker(lambda: breaker.state.value)
+    start_http_server(port, addr=host)
+    log.info("worker metrics served", extra={"url": f"http://{host}:{port}/metrics"})
