@@ -7,6 +7,7 @@ import sys
 
 from bot.cli_audit import add_audit_commands
 from bot.cli_eval import add_eval_parser
+from bot.cli_jobs import add_jobs_commands
 from bot.cli_runbooks import add_runbook_commands
 from bot.logs import configure_logging
 from bot.settings import Settings, get_settings
@@ -159,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_runbook_commands(sub)
     add_eval_parser(sub)
     add_audit_commands(sub)
+    add_jobs_commands(sub)
     return parser
 
 
