@@ -39,8 +39,12 @@ def build_runbook_library(settings: Settings, db: Engine) -> RunbookLibrary:
     embedder = build_embedder(settings)
     vectors = None
     if embedder is not None:
-        client = make_chroma_client(settings.faultmaven_data_dir, settings.chroma_url)
-        vectors = ChromaVectorStore(client, embedder.embed, embedder.name)
+        if settings.chroma_url:
+            client = make_chroma_client(settings.faultmaven_data_dir, settings.chroma_url)
+            vectors = ChromaVectorStore(client, embedder.embed, embedder.name)
+        else:
+            # Several worker processes share the embedded store: locked writes, refreshing readers.
+            vectors = ChromaVectorStore.embedded(settings.faultmaven_data_dir, embedder.embed, embedder.name)
     return RunbookLibrary(repo, embedder, vectors)
 
 
