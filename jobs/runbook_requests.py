@@ -7,7 +7,6 @@ import re
 from engine.runbooks.models import Runbook, parse_ref
 from jobs.queue import JobQueue
 from jobs.runbook_edits import RunbookEdit
-from jobs.runbook_library import runbook_from_row
 from storage.outbox import PendingJob
 from storage.runbooks import RunbookRepository
 
@@ -94,4 +93,8 @@ class RunbookRequests:
         """One runbook by RB-0042 or 42 (a primary-key read, fine inside the ack window)."""
         runbook_id = parse_ref(ref)
         row = self.repo.get(runbook_id) if runbook_id is not None else None
+        # Here, not at the top: the library module pulls in the search stack (bm25s, numpy), which
+        # the web process never needs for this primary-key read.
+        from jobs.runbook_library import runbook_from_row
+
         return runbook_from_row(row) if row else None

@@ -9,28 +9,39 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import chromadb
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-from chromadb.config import Settings as ChromaSettings
-
 from storage.shared_dir import SharedDirectory
+
+# chromadb is imported inside the functions that use it: importing it costs about a second and tens
+# of MiB, and the web process (which imports this module through the job facades) never searches.
 
 EmbedFn = Callable[[list[str]], list[list[float]]]
 
 
-class _OurEmbeddingFunction(EmbeddingFunction[Documents]):
+def _embedding_function(embed: EmbedFn) -> Any:
     """Hands Chroma our embedder, so it never instantiates (and downloads) its default model."""
+    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 
-    def __init__(self, embed: EmbedFn) -> None:
-        self._embed = embed
+    class OurEmbeddingFunction(EmbeddingFunction[Documents]):
+        def __init__(self) -> None:
+            pass
 
-    def __call__(self, input: Documents) -> Embeddings:
-        return self._embed(list(input))  # type: ignore[return-value]
+        def __call__(self, input: Documents) -> Embeddings:
+            return embed(list(input))  # type: ignore[return-value]
+
+    return OurEmbeddingFunction()
+
+
+def _chroma_settings() -> Any:
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=True)
 
 
 def make_chroma_client(data_dir: Path, url: str | None = None) -> Any:
     """HttpClient when CHROMA_URL is set, else an embedded PersistentClient under the data dir."""
-    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    import chromadb
+
+    settings = _chroma_settings()
     if url:
         parsed = urlparse(url)
         return chromadb.HttpClient(
@@ -49,7 +60,9 @@ def make_ephemeral_chroma_client() -> Any:
 
     Every ephemeral client in a process shares one store, so give each use its own collection prefix.
     """
-    return chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True))
+    import chromadb
+
+    return chromadb.EphemeralClient(settings=_chroma_settings())
 
 
 class ChromaVectorStore:
@@ -123,7 +136,7 @@ class ChromaVectorStore:
     def _open(self) -> Any:
         return self._client.get_or_create_collection(
             self._name,
-            embedding_function=_OurEmbeddingFunction(self._embed),
+            embedding_function=_embedding_function(self._embed),
             metadata={"hnsw:space": "cosine"},
         )
 
