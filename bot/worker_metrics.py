@@ -6,7 +6,7 @@ import logging
 
 from prometheus_client import start_http_server
 
-from engine.llm.engine import ClaudeEngine
+from engine.llm.breaker import CircuitBreaker
 from engine.ports import DiagnosisEngine
 from jobs.metrics import watch_breaker
 
@@ -15,8 +15,9 @@ log = logging.getLogger(__name__)
 
 def serve_worker_metrics(port: int, engine: DiagnosisEngine, host: str = "127.0.0.1") -> None:
     """Serve this worker's metrics (jobs, Slack calls, LLM usage, breaker) on host:port."""
-    if isinstance(engine, ClaudeEngine):
-        breaker = engine.breaker
+    # Only the Claude engine has a breaker (the offline engine never calls out).
+    breaker = getattr(engine, "breaker", None)
+    if isinstance(breaker, CircuitBreaker):
         watch_breaker(lambda: breaker.state.value)
     start_http_server(port, addr=host)
     log.info("worker metrics served", extra={"url": f"http://{host}:{port}/metrics"})
