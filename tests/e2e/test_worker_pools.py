@@ -7,6 +7,7 @@ import time
 import httpx
 import pytest
 
+from bot.redis_server import free_port
 from tests.e2e.conftest import Stack, healthy
 from tests.fakes.signing import signed_headers, slash_command_body
 from tests.fakes.slack_api import FakeSlackApi
@@ -32,7 +33,8 @@ def diagnosed(slack: FakeSlackApi, ref: str) -> bool:
 def test_a_slow_low_job_does_not_delay_a_new_diagnosis(stack: Stack, slack: FakeSlackApi) -> None:
     stack.start("serve", "--port", str(stack.port))
     poll_until(lambda: healthy(stack), timeout=60)
-    stack.start("worker", "--queues", "high")
+    metrics_port = free_port()
+    stack.start("worker", "--queues", "high", "--metrics-port", str(metrics_port))
     stack.start("worker", "--queues", "default,low")
     # A first case warms the `high` worker up (models loaded), so the timing below is the queue's.
     slash(stack, "help checkout pods OOMKilled since the 14:00 deploy", "pool.1")
@@ -56,3 +58,11 @@ def test_a_slow_low_job_does_not_delay_a_new_diagnosis(stack: Stack, slack: Fake
     assert slack.wait_for(lambda: bool(slack.calls_to("files.completeUploadExternal")), timeout=60), (
         stack.logs()
     )
+    # Each process exports its own figures: the `high` worker ran both diagnoses and no low job.
+    worker_metrics = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5).text
+    assert 'faultmaven_jobs_finished_total{job="diagnose_case",outcome="succeeded",queue="high"} 2.0' in (
+        worker_metrics
+    )
+    assert "upload_audit_trail" not in worker_metrics
+    web_metrics = httpx.get(stack.url + "/metrics", timeout=5).text
+    assert 'faultmaven_requests_total{outcome="ok",surface="slash_command"} 3.0' in web_metrics
