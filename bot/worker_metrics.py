@@ -19,5 +19,10 @@ def serve_worker_metrics(port: int, engine: DiagnosisEngine, host: str = "127.0.
     breaker = getattr(engine, "breaker", None)
     if isinstance(breaker, CircuitBreaker):
         watch_breaker(lambda: breaker.state.value)
-    start_http_server(port, addr=host)
+    try:
+        start_http_server(port, addr=host)
+    except OSError as error:
+        # A taken port must not crash-loop the worker: jobs matter more than their figures.
+        log.warning("worker metrics not served", extra={"port": port, "error": str(error)})
+        return
     log.info("worker metrics served", extra={"url": f"http://{host}:{port}/metrics"})
