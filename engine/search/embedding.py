@@ -111,9 +111,10 @@ class MiniLmOnnxEmbedder:
         options.log_severity_level = 3
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
-        # Memory: graph optimisations fold the int8 weights into float constants (+125 MiB resident
-        # for a 23 MB model) and the arena keeps every batch's peak. Without them the vectors are
-        # equal (max difference 1.5e-7) and embedding 300 texts was no slower on the dev machine.
+        # Memory over speed, for the worker's 300 MiB budget: graph optimisations fold the int8
+        # weights into float constants (+125 MiB resident for a 23 MB model) and the arena keeps
+        # every batch's peak. The vectors are equal (max difference 1.5e-7), but one short text
+        # takes ~70 ms instead of ~7 ms on the dev machine (a 300-text batch was not slower).
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
         options.enable_cpu_mem_arena = False
         self._session = onnxruntime.InferenceSession(
