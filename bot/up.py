@@ -112,7 +112,9 @@ def run_everything(
         if settings.slack_configured or with_playground:
             for child in worker_children(env, workers, "127.0.0.1"):
                 supervisor.add(child)
-                _say(f"started {child.name}: metrics on http://127.0.0.1:{child.argv[-1]}/metrics")
+                metrics_port = child.argv[-1]
+                where = f"http://127.0.0.1:{metrics_port}/metrics" if metrics_port != "0" else "off"
+                _say(f"started {child.name}; its metrics: {where}")
         if not _announce(supervisor, host, port, with_playground):
             return _stopped_or_failed(supervisor)
         code = supervisor.watch(on_tick=redis.keep_alive if redis is not None else None)
