@@ -7,10 +7,12 @@ import sys
 
 from bot.cli_audit import add_audit_commands
 from bot.cli_eval import add_eval_parser
+from bot.cli_jobs import add_jobs_commands
 from bot.cli_runbooks import add_runbook_commands
 from bot.logs import configure_logging
 from bot.settings import Settings, get_settings
 from engine.errors import ConfigurationError
+from jobs.queue import QUEUE_NAMES, parse_queue_names
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
@@ -25,6 +27,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from bot.app import create_app
+    from bot.metrics import instrument_web_app
     from bot.services import build_services
     from bot.web import SETUP_HINT, create_web_app
     from storage.migrate import upgrade
@@ -51,6 +54,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         SocketModeHandler(bolt, settings.slack_app_token.get_secret_value()).connect()  # type: ignore[no-untyped-call]
         print("connected to Slack over Socket Mode", file=sys.stderr)
     web = create_web_app(services, None if args.socket_mode else bolt)
+    instrument_web_app(web, services)
     if playground is not None:
         from bot.playground.launch import install_playground
 
@@ -65,6 +69,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     from bot.engines import build_diagnosis_engine, build_reply_triage, build_runbook_writer
     from bot.incidents import build_incident_runtime
     from bot.services import build_services
+    from bot.worker_metrics import serve_worker_metrics
     from jobs.pacing import ChannelPacer
     from jobs.runtime import JobContext
     from jobs.slack import make_web_client
@@ -97,14 +102,21 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         runbook_writer=build_runbook_writer(settings),
         reply_triage=build_reply_triage(settings),
     )
-    run_worker(context, services.queue, burst=args.burst)
+    if args.metrics_port:
+        serve_worker_metrics(args.metrics_port, context.engine, host=args.metrics_host)
+    run_worker(context, services.queue, burst=args.burst, queues=args.queues)
     return 0
 
 
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     from bot.up import run_everything
 
-    return run_everything(settings, host=args.host, port=args.port, playground=args.playground)
+    if args.workers < 2:
+        print("--workers must be at least 2 (one dedicated to the high queue)", file=sys.stderr)
+        return 2
+    return run_everything(
+        settings, host=args.host, port=args.port, playground=args.playground, workers=args.workers
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,12 +134,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--playground", action="store_true", help="serve the local playground (loopback only; see README)"
     )
     serve.set_defaults(func=cmd_serve)
-    worker = sub.add_parser("worker", help="an RQ worker with scheduler on queues high, default, low")
+    worker = sub.add_parser("worker", help="an RQ worker with scheduler (queues high, default, low)")
     worker.add_argument("--burst", action="store_true", help="exit when the queues are empty")
+    worker.add_argument(
+        "--queues",
+        type=parse_queue_names,
+        default=QUEUE_NAMES,
+        help="comma-separated, served in priority order: e.g. `high` or `default,low` (default: all)",
+    )
+    worker.add_argument(
+        "--metrics-port", type=int, default=0, help="serve Prometheus metrics on this port (0: off)"
+    )
+    worker.add_argument("--metrics-host", default="127.0.0.1", help="address of the metrics port")
     worker.set_defaults(func=cmd_worker)
     up = sub.add_parser("up", help="Redis (if REDIS_URL is unset), migrations, web and worker in one command")
     up.add_argument("--host", default="127.0.0.1")
     up.add_argument("--port", type=int, default=3000)
+    up.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="worker processes (at least 2: one serves only `high`, the others `default,low`)",
+    )
     up.add_argument(
         "--playground", action="store_true", help="the local playground even when Slack tokens are set"
     )
@@ -137,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_runbook_commands(sub)
     add_eval_parser(sub)
     add_audit_commands(sub)
+    add_jobs_commands(sub)
     return parser
 
 
@@ -148,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         print(f"configuration error:\n{error}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     try:
         return int(args.func(settings, args))
     except ConfigurationError as error:

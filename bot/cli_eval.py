@@ -5,11 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.engines import build_diagnosis_engine, build_reply_triage
 from bot.settings import Settings
-from engine.diagnosis_eval import evaluate, load_cases, select_part
-from engine.replies.evaluation import evaluate as evaluate_thread
-from engine.replies.evaluation import load_messages
 
 DEFAULT_CASES = Path("bench/data/diagnosis_dev.jsonl")
 DEFAULT_THREAD_CASES = Path("eval/thread/thread_dev.jsonl")
@@ -17,6 +13,10 @@ DEFAULT_THREAD_CASES = Path("eval/thread/thread_dev.jsonl")
 
 def cmd_eval_diagnosis(settings: Settings, args: argparse.Namespace) -> int:
     """Print top-1/top-3 category accuracy and latency, as a table or JSON."""
+    # Imported here: engines pull in numpy and the model, which `faultmaven serve` must not load.
+    from bot.engines import build_diagnosis_engine
+    from engine.diagnosis_eval import evaluate, load_cases, select_part
+
     engine = build_diagnosis_engine(settings)
     cases = load_cases(Path(args.cases))
     if args.split:
@@ -28,6 +28,10 @@ def cmd_eval_diagnosis(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_eval_thread(settings: Settings, args: argparse.Namespace) -> int:
     """Print precision and recall of "this thread message needs an update"."""
+    from bot.engines import build_reply_triage
+    from engine.replies.evaluation import evaluate as evaluate_thread
+    from engine.replies.evaluation import load_messages
+
     path = Path(args.cases)
     report = evaluate_thread(build_reply_triage(settings), load_messages(path))
     print(report.model_dump_json(indent=2) if args.json else report.as_table(path.name))

@@ -14,16 +14,17 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.engines import build_embedder
 from bot.settings import Settings
-from engine.search.components import default_catalog
-from engine.search.embedding import Embedder
-from engine.search.evaluation import EvalReport, evaluate, load_queries
-from engine.search.hybrid import HybridSearcher, SearchDocument
-from jobs.runbook_library import read_markdown_folder
-from storage.embedding_cache import EmbeddingCache
-from storage.vector_store import ChromaVectorStore, make_ephemeral_chroma_client
+
+# The search stack (numpy, bm25s, Chroma, the model) is imported by the commands that use it:
+# `faultmaven serve` builds this parser too, and the web process must stay small.
+if TYPE_CHECKING:
+    from engine.search.embedding import Embedder
+    from engine.search.evaluation import EvalReport
+    from engine.search.hybrid import HybridSearcher
+    from storage.embedding_cache import EmbeddingCache
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,11 @@ def corpus_searcher(
     corpus: Path, embedder: Embedder | None, cache: EmbeddingCache | None = None, prefix: str = "eval"
 ) -> CorpusIndex:
     """A searcher over a markdown folder (ids = paths relative to it), vectors in an in-memory Chroma."""
+    from engine.search.components import default_catalog
+    from engine.search.hybrid import HybridSearcher, SearchDocument
+    from jobs.runbook_library import read_markdown_folder
+    from storage.vector_store import ChromaVectorStore, make_ephemeral_chroma_client
+
     started = time.perf_counter()
     docs = [SearchDocument(d.source_path or d.title, d.search_text()) for d in read_markdown_folder(corpus)]
     vectors, embedded = None, 0
@@ -58,6 +64,8 @@ def corpus_searcher(
 
 
 def _cache(settings: Settings, embedder: Embedder | None, enabled: bool) -> EmbeddingCache | None:
+    from storage.embedding_cache import EmbeddingCache
+
     fingerprint = getattr(embedder, "fingerprint", None)  # only embedders that can say what they are
     if not enabled or not isinstance(fingerprint, str):
         return None
@@ -66,6 +74,9 @@ def _cache(settings: Settings, embedder: Embedder | None, enabled: bool) -> Embe
 
 def cmd_eval_search(settings: Settings, args: argparse.Namespace) -> int:
     """Print recall@1/3/5, MRR and latency per corpus, as tables or JSON."""
+    from bot.engines import build_embedder
+    from engine.search.evaluation import evaluate, load_queries
+
     if len(args.queries) != len(args.corpus):
         print("give one --corpus for each --queries, in the same order", file=sys.stderr)
         return 2

@@ -8,20 +8,25 @@ import logging
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from bot.cli_eval_search import add_search_eval_parser
-from bot.engines import build_embedder
 from bot.settings import Settings
 from engine.runbooks.markdown import render_runbook_markdown
 from engine.runbooks.models import RunbookSource
-from engine.search.hybrid import SearchMode
-from jobs.runbook_library import RunbookLibrary
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.runbooks import RunbookRepository
-from storage.vector_store import ChromaVectorStore, make_chroma_client
+
+# The search stack (numpy, bm25s, Chroma, the model) is imported where a library is built:
+# `faultmaven serve` builds this parser too, and the web process must stay small.
+if TYPE_CHECKING:
+    from jobs.runbook_library import RunbookLibrary
+
+# engine.search.hybrid.SearchMode's values (a test keeps them equal), without importing bm25s here.
+SEARCH_MODES = ("hybrid", "bm25", "vector")
 
 SHIPPED_RUNBOOKS = Path(__file__).resolve().parents[1] / "runbooks"
 # bm25s logs every index build at DEBUG on its own logger.
@@ -35,12 +40,20 @@ def shipped_runbooks_dir(settings: Settings) -> Path:
 
 def build_runbook_library(settings: Settings, db: Engine) -> RunbookLibrary:
     """SQL repository, embedder and Chroma store (embedded, or CHROMA_URL) wired together."""
+    from bot.engines import build_embedder
+    from jobs.runbook_library import RunbookLibrary
+    from storage.vector_store import ChromaVectorStore, make_chroma_client
+
     repo = RunbookRepository(make_session_factory(db))
     embedder = build_embedder(settings)
     vectors = None
     if embedder is not None:
-        client = make_chroma_client(settings.faultmaven_data_dir, settings.chroma_url)
-        vectors = ChromaVectorStore(client, embedder.embed, embedder.name)
+        if settings.chroma_url:
+            client = make_chroma_client(settings.faultmaven_data_dir, settings.chroma_url)
+            vectors = ChromaVectorStore(client, embedder.embed, embedder.name)
+        else:
+            # Several worker processes share the embedded store: locked writes, refreshing readers.
+            vectors = ChromaVectorStore.embedded(settings.faultmaven_data_dir, embedder.embed, embedder.name)
     return RunbookLibrary(repo, embedder, vectors)
 
 
@@ -94,6 +107,8 @@ def cmd_runbooks_export(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_runbooks_search(settings: Settings, args: argparse.Namespace) -> int:
+    from engine.search.hybrid import SearchMode
+
     results = _library(settings).search(args.query, k=args.k, mode=SearchMode(args.mode))
     if args.json:
         rows = [
@@ -143,7 +158,7 @@ def add_runbook_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
     search.add_argument("query")
     search.add_argument("-k", type=int, default=5)
     search.add_argument("--json", action="store_true")
-    search.add_argument("--mode", default="hybrid", choices=[m.value for m in SearchMode])
+    search.add_argument("--mode", default="hybrid", choices=SEARCH_MODES)
     search.set_defaults(func=cmd_runbooks_search)
     rb.add_parser("reindex", help="rebuild the vector index from SQL").set_defaults(func=cmd_runbooks_reindex)
     rb.add_parser("list", help="every runbook with its status").set_defaults(func=cmd_runbooks_list)

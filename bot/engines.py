@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-
-import anthropic
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings
 from engine.knowledge.patterns_model import load_patterns
 from engine.llm.breaker import CircuitBreaker
-from engine.llm.caller import ModelCaller
-from engine.llm.engine import ClaudeEngine
-from engine.llm.runbook_writer import RUNBOOK_TOOL, ClaudeRunbookWriter
 from engine.offline import OfflineEngine
 from engine.ports import DiagnosisEngine
 from engine.replies.triage import ReplyTriage
 from engine.search.embedding import Embedder, make_embedder
+
+# The Anthropic SDK and the Claude modules are imported only when a key is set: the SDK alone adds
+# about 48 MiB to a process, which the offline engine does not need.
+if TYPE_CHECKING:
+    import anthropic
+
+    from engine.llm.runbook_writer import ClaudeRunbookWriter
 
 
 @lru_cache(maxsize=4)
@@ -41,6 +44,8 @@ def build_anthropic_client(settings: Settings) -> anthropic.Anthropic | None:
     """The SDK client when ANTHROPIC_API_KEY is set (timeouts and SDK retries from Settings)."""
     if settings.anthropic_api_key is None:
         return None
+    import anthropic
+
     return anthropic.Anthropic(
         api_key=settings.anthropic_api_key.get_secret_value(),
         base_url=settings.anthropic_base_url,
@@ -56,6 +61,9 @@ def build_runbook_writer(
     client = client or build_anthropic_client(settings)
     if client is None:
         return None
+    from engine.llm.caller import ModelCaller
+    from engine.llm.runbook_writer import RUNBOOK_TOOL, ClaudeRunbookWriter
+
     # Runbooks are longer than a diagnosis, and written once per case: the strong model, more tokens.
     caller = ModelCaller(client, max_tokens=4096, tool=RUNBOOK_TOOL)
     return ClaudeRunbookWriter(caller, settings.anthropic_strong_model)
@@ -69,6 +77,9 @@ def build_diagnosis_engine(settings: Settings, client: anthropic.Anthropic | Non
     client = client or build_anthropic_client(settings)
     if client is None:
         return offline
+    from engine.llm.caller import ModelCaller
+    from engine.llm.engine import ClaudeEngine
+
     return ClaudeEngine(
         ModelCaller(client),
         offline,

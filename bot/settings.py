@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     # Empty: anyone but the draft's author (and its last editor).
     faultmaven_runbook_reviewers: str = ""
     log_level: str = "INFO"
+    # text: human-readable key=value lines; json: one object per line for log shippers.
+    log_format: Literal["text", "json"] = "text"
     # Incidents (PagerDuty V3 and Alertmanager webhooks open cases; see README "Incidents").
     pagerduty_webhook_secret: SecretStr | None = None  # comma-separated: old,new during rotation
     alertmanager_token: SecretStr | None = None

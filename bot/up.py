@@ -27,6 +27,8 @@ from bot.supervisor import (
 )
 from storage.migrate import upgrade
 
+WORKER_METRICS_PORT = 9101
+
 
 def _say(line: str) -> None:
     print(line, flush=True)
@@ -55,8 +57,26 @@ class EmbeddedRedis:
         self.server.stop()
 
 
-def run_everything(settings: Settings, host: str, port: int, playground: bool = False) -> int:
-    """Start Redis when REDIS_URL is unset, migrate, then run web and worker until told to stop."""
+def worker_children(env: dict[str, str], workers: int, metrics_host: str) -> list[Child]:
+    """One worker dedicated to `high` (intake, diagnosis), the rest on `default,low`, each restartable.
+
+    A slow `low` job (a runbook draft, an export) then never delays a new case's diagnosis. Each worker
+    serves its metrics on the next free port from WORKER_METRICS_PORT.
+    """
+    children = []
+    metrics_port = WORKER_METRICS_PORT - 1
+    for n in range(workers):
+        queues = "high" if n == 0 else "default,low"
+        metrics_port = next_free_port(metrics_host, metrics_port) or 0
+        argv = python_command("worker", "--queues", queues, "--metrics-port", str(metrics_port))
+        children.append(Child(f"worker {n + 1} ({queues})", argv, env, restart=True))
+    return children
+
+
+def run_everything(
+    settings: Settings, host: str, port: int, playground: bool = False, workers: int = 2
+) -> int:
+    """Start Redis when REDIS_URL is unset, migrate, then run web and workers until told to stop."""
     # A broken approval policy would only surface when the worker starts: say so before anything runs.
     load_configured_policy(settings)
     with_playground = wants_playground(settings, playground)
@@ -90,7 +110,11 @@ def run_everything(settings: Settings, host: str, port: int, playground: bool = 
             serve.append("--setup-mode")
         supervisor.add(Child("web", serve, env))
         if settings.slack_configured or with_playground:
-            supervisor.add(Child("worker", python_command("worker"), env, restart=True))
+            for child in worker_children(env, workers, "127.0.0.1"):
+                supervisor.add(child)
+                metrics_port = child.argv[-1]
+                where = f"http://127.0.0.1:{metrics_port}/metrics" if metrics_port != "0" else "off"
+                _say(f"started {child.name}; its metrics: {where}")
         if not _announce(supervisor, host, port, with_playground):
             return _stopped_or_failed(supervisor)
         code = supervisor.watch(on_tick=redis.keep_alive if redis is not None else None)

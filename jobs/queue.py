@@ -44,40 +44,53 @@ class JobSpec:
     timeout: int
 
 
-# Job name (as stored in the outbox) -> what to run and where.
+# The one job -> queue table. `high`: intake, diagnosis and quick clicks someone is waiting on;
+# `default`: suggestions and thread updates; `low`: drafting and exports, which may take minutes.
+# A worker dedicated to `high` (see `faultmaven up`) keeps a slow draft from delaying a diagnosis.
 JOBS: dict[str, JobSpec] = {
-    "suggest_runbooks": JobSpec("jobs.runbooks.suggest_runbooks", "default", 60),
+    "diagnose_case": JobSpec("jobs.cases.diagnose_case", "high", 120),
+    # Incidents: events are processed (high) before the coalescing thread syncs (default) that follow.
+    "process_incident_event": JobSpec("jobs.incidents.process_incident_event", "high", 180),
+    "resolve_case": JobSpec("jobs.resolutions.resolve_case", "high", 60),
     "search_runbooks": JobSpec("jobs.runbooks.search_runbooks", "high", 30),
     "share_runbook": JobSpec("jobs.runbooks.share_runbook", "high", 30),
-    "diagnose_case": JobSpec("jobs.cases.diagnose_case", "high", 120),
-    "answer_in_thread": JobSpec("jobs.cases.answer_in_thread", "high", 120),
-    # Incidents: events are processed before the (coalescing) thread syncs that follow them.
-    "process_incident_event": JobSpec("jobs.incidents.process_incident_event", "default", 180),
-    "sync_incident_thread": JobSpec("jobs.incidents.sync_incident_thread", "low", 60),
-    "resolve_case": JobSpec("jobs.resolutions.resolve_case", "high", 60),
-    "sync_pagerduty_resolution": JobSpec("jobs.resolutions.sync_pagerduty_resolution", "default", 60),
-    # Drafting may ask Claude (30 s timeout, SDK retries, one retry of a malformed answer).
-    "create_runbook_draft": JobSpec("jobs.runbook_drafts.create_runbook_draft", "high", 240),
-    "create_runbook_draft_with_fix": JobSpec(
-        "jobs.runbook_drafts.create_runbook_draft_with_fix", "high", 240
-    ),
     "decline_runbook_offer": JobSpec("jobs.runbook_drafts.decline_runbook_offer", "high", 30),
     "review_runbook_draft": JobSpec("jobs.runbook_drafts.review_runbook_draft", "high", 60),
     "record_runbook_vote": JobSpec("jobs.runbook_feedback.record_runbook_vote", "high", 30),
     "save_runbook_edit": JobSpec("jobs.runbook_edits.save_runbook_edit", "high", 30),
     "list_runbook_reviews": JobSpec("jobs.runbook_reviews.list_runbook_reviews", "high", 30),
-    "upload_audit_trail": JobSpec("jobs.audit_trail.upload_audit_trail", "high", 120),
+    # A refusal or usage note for one person: they are looking at the screen.
     "tell_user": JobSpec("jobs.notices.tell_user", "high", 30),
-    # Actions and approvals: votes and expiry are quick; executions wait on automation endpoints.
+    # Actions and approvals: votes and expiry are quick and someone is waiting on them.
     "propose_recommended_action": JobSpec("jobs.actions.propose_recommended_action", "high", 30),
     "propose_action": JobSpec("jobs.actions.propose_action", "high", 30),
     "propose_submitted_action": JobSpec("jobs.action_forms.propose_submitted_action", "high", 30),
     "record_vote": JobSpec("jobs.action_votes.record_vote", "high", 30),
     "expire_proposal": JobSpec("jobs.action_votes.expire_proposal", "high", 30),
-    "execute_action": JobSpec("jobs.action_execution.execute_action", "default", 300),
     "propose_rollback": JobSpec("jobs.action_execution.propose_rollback", "high", 30),
     "record_fix_answer": JobSpec("jobs.action_execution.record_fix_answer", "high", 30),
+    "suggest_runbooks": JobSpec("jobs.runbooks.suggest_runbooks", "default", 60),
+    "answer_in_thread": JobSpec("jobs.cases.answer_in_thread", "default", 120),
+    "sync_incident_thread": JobSpec("jobs.incidents.sync_incident_thread", "default", 60),
+    "sync_pagerduty_resolution": JobSpec("jobs.resolutions.sync_pagerduty_resolution", "default", 60),
+    # Executions wait on automation endpoints (up to minutes).
+    "execute_action": JobSpec("jobs.action_execution.execute_action", "default", 300),
+    # Drafting may ask Claude (30 s timeout, SDK retries, one retry of a malformed answer).
+    "create_runbook_draft": JobSpec("jobs.runbook_drafts.create_runbook_draft", "low", 240),
+    "create_runbook_draft_with_fix": JobSpec("jobs.runbook_drafts.create_runbook_draft_with_fix", "low", 240),
+    "upload_audit_trail": JobSpec("jobs.audit_trail.upload_audit_trail", "low", 120),
 }
+
+
+def parse_queue_names(text: str) -> tuple[str, ...]:
+    """`high` or `default,low` -> queue names in priority order; unknown names are an error."""
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in QUEUE_NAMES]
+    if unknown or not names:
+        raise ValueError(
+            f"unknown queue {', '.join(unknown) or '(none)'}; choose from {', '.join(QUEUE_NAMES)}"
+        )
+    return tuple(sorted(set(names), key=QUEUE_NAMES.index))
 
 
 def redis_connection(url: str) -> Redis:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from engine.redaction import redact, redact_json
 from engine.runbooks.models import Runbook, parse_ref
 from jobs.runbook_edits import RunbookEdit
-from jobs.runbook_library import runbook_from_row
 from jobs.submission import JobSubmitter, safe_key
 from storage.outbox import PendingJob
 from storage.runbooks import RunbookRepository
@@ -79,4 +78,8 @@ class RunbookRequests:
         """One runbook by RB-0042 or 42 (a primary-key read, fine inside the ack window)."""
         runbook_id = parse_ref(ref)
         row = self.repo.get(runbook_id) if runbook_id is not None else None
+        # Here, not at the top: the library module pulls in the search stack (bm25s, numpy), which
+        # the web process never needs for this primary-key read.
+        from jobs.runbook_library import runbook_from_row
+
         return runbook_from_row(row) if row else None

@@ -3,19 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from slack_sdk import WebClient
+# Types only: the web process imports this module through the job facades, and must not pay for
+# numpy, Chroma or the search stack it never uses (the worker's composition root imports them).
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
 
-from engine.ports import DiagnosisEngine
-from engine.replies.triage import ReplyTriage
-from engine.runbooks.written import RunbookWriter
-from jobs.action_runtime import ActionRuntime
-from jobs.channels import ChannelDirectory
-from jobs.incident_runtime import IncidentRuntime
-from jobs.runbook_library import RunbookLibrary
-from storage.audit import AuditLog
-from storage.cases import CaseRepository
-from storage.llm_usage import LlmUsageRepository
+    from engine.ports import DiagnosisEngine
+    from engine.replies.triage import ReplyTriage
+    from engine.runbooks.written import RunbookWriter
+    from jobs.action_runtime import ActionRuntime
+    from jobs.channels import ChannelDirectory
+    from jobs.incident_runtime import IncidentRuntime
+    from jobs.runbook_library import RunbookLibrary
+    from storage.audit import AuditLog
+    from storage.cases import CaseRepository
+    from storage.llm_usage import LlmUsageRepository
+
+
+def _rules_only_triage() -> ReplyTriage:
+    from engine.replies.triage import ReplyTriage
+
+    return ReplyTriage(None)
+
+
+def _channel_directory() -> ChannelDirectory:
+    from jobs.channels import ChannelDirectory
+
+    return ChannelDirectory()
 
 
 @dataclass
@@ -39,9 +55,9 @@ class JobContext:
     # Claude drafts runbooks from resolved cases when set; None: the offline template does.
     runbook_writer: RunbookWriter | None = None
     # Which thread messages need an update; the worker gives it the sentence model (rules only without).
-    reply_triage: ReplyTriage = field(default_factory=lambda: ReplyTriage(None))
+    reply_triage: ReplyTriage = field(default_factory=_rules_only_triage)
     # Channel names typed in commands, resolved through conversations.list and cached briefly.
-    channels: ChannelDirectory = field(default_factory=ChannelDirectory)
+    channels: ChannelDirectory = field(default_factory=_channel_directory)
 
 
 _context: JobContext | None = None

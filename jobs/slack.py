@@ -13,6 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.web import SlackResponse
 
+from jobs.metrics import SlackCallCounter
 from jobs.pacing import ChannelPacer
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -34,7 +35,10 @@ def make_web_client(
         if pacer is not None
         else WebClient(token=token, base_url=url, timeout=TIMEOUT_SECONDS)
     )
-    client.retry_handlers.extend([RateLimitErrorRetryHandler(max_retry_count=3), *_transient_handlers()])
+    client.retry_handlers.extend(
+        # The counter first, and never retrying itself: it sees every HTTP answer, then the others decide.
+        [SlackCallCounter(), RateLimitErrorRetryHandler(max_retry_count=3), *_transient_handlers()]
+    )
     return client
 
 
@@ -62,7 +66,7 @@ class PacedWebClient(WebClient):
         self.pacer = pacer
         # Posts go through a twin without the SDK's 429 retry: the pacer schedules those retries.
         self._poster = WebClient(**kwargs)
-        self._poster.retry_handlers.extend(_transient_handlers())
+        self._poster.retry_handlers.extend([SlackCallCounter(), *_transient_handlers()])
 
     def chat_postMessage(self, *, channel: str, **kwargs: Any) -> SlackResponse:
         """chat.postMessage in the channel's next free slot, re-queued behind Retry-After on a 429."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from engine.models import Diagnosis, LlmCall
+from jobs.metrics import count_llm_calls
 from jobs.runtime import JobContext
 from storage.llm_usage import UsageRecord
 
@@ -18,6 +19,7 @@ def record_llm_usage(ctx: JobContext, case_id: int, job_key: str, diagnosis: Dia
 
 def record_llm_calls(ctx: JobContext, case_id: int, job_key: str, calls: list[LlmCall]) -> None:
     """Store one row per LLM call a job made for a case (a diagnosis, a runbook draft)."""
+    count_llm_calls(calls)
     if ctx.llm_usage is None or not calls:
         return
     ctx.llm_usage.record(case_id, job_key, [UsageRecord(**call.model_dump()) for call in calls])

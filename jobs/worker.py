@@ -8,7 +8,7 @@ from typing import Any
 
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, SimpleWorker
+from rq import Queue
 from rq.exceptions import StopRequested
 from rq.job import Job
 from rq.serializers import JSONSerializer
@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from jobs.heartbeat import Heartbeat
 from jobs.intake import sweep_outbox
+from jobs.metrics import MeasuredWorker
 from jobs.queue import OUTBOX_KEY, QUEUE_NAMES, JobQueue
 from jobs.runtime import JobContext, install_context
 from storage.outbox_leases import OutboxLeases
@@ -55,7 +56,7 @@ class OutboxSweeper(threading.Thread):
         self._halt.set()
 
 
-class LeasingWorker(SimpleWorker):
+class LeasingWorker(MeasuredWorker):
     """Leases a job's outbox entry while it runs and marks it finished after; stops only when asked."""
 
     # RQ's own wait between reconnects while dequeueing doubles up to this (its default is 60 s).
@@ -91,8 +92,10 @@ class LeasingWorker(SimpleWorker):
         super().request_stop(signum, frame)  # type: ignore[no-untyped-call]
 
 
-def run_worker(context: JobContext, queue: JobQueue, burst: bool = False) -> bool:
-    """Process jobs on `high default low` until stopped (or until empty with burst).
+def run_worker(
+    context: JobContext, queue: JobQueue, burst: bool = False, queues: tuple[str, ...] = QUEUE_NAMES
+) -> bool:
+    """Process jobs on `queues` (in priority order) until stopped (or until empty with burst).
 
     When Redis goes away RQ's loop gives up; this one waits (doubling, capped) and starts again, so
     a worker outlives an outage without anything restarting it.
@@ -114,7 +117,7 @@ def run_worker(context: JobContext, queue: JobQueue, burst: bool = False) -> boo
             worker: LeasingWorker | None = None
             try:
                 worker = LeasingWorker(
-                    [queue.queue(name) for name in QUEUE_NAMES], queue.connection, context.cases.leases
+                    [queue.queue(name) for name in queues], queue.connection, context.cases.leases
                 )
                 worked = worker.work(burst=burst, with_scheduler=True, logging_level="WARNING") or worked
             except RedisError as error:

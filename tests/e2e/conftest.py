@@ -27,7 +27,7 @@ class Stack:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, *args: str) -> None:
-        log = (self.workdir / f"{args[0]}.log").open("wb")
+        log = (self.workdir / f"{args[0]}-{len(self.procs)}.log").open("wb")
         self.procs.append(
             subprocess.Popen([sys.executable, "-m", "bot.cli", *args], env=self.env, stdout=log, stderr=log)
         )

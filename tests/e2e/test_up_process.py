@@ -100,7 +100,7 @@ def test_up_from_a_fresh_directory_serves_the_playground_and_stops_everything_on
         assert lines[-1] == f"http://127.0.0.1:{port}/playground"
         assert (tmp_path / "var" / "redis" / "redis.log").exists()  # relative data dir, resolved
         started = children_of(proc.pid)
-        assert len(started) >= 3, started  # redis-server, web, worker
+        assert len(started) >= 4, started  # redis-server, web, two workers
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
     finally:
@@ -124,18 +124,19 @@ def test_up_refuses_a_taken_port_and_names_the_way_out(tmp_path: Path) -> None:
 
 
 def test_up_restarts_a_worker_that_dies_and_stops_everything_on_sighup(tmp_path: Path) -> None:
+    """Two workers by default; the one dedicated to `high` comes back after a crash."""
     port = free_port()
     proc = start_up(tmp_path, port)
     started: set[int] = set()
     try:
         read_until(proc, "/playground")
-        workers = [
-            pid for pid in children_of(proc.pid) if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
-        ]
-        assert workers
-        os.kill(min(workers), signal.SIGKILL)
-        read_until(proc, "worker exited with code -9; restarting", timeout=10)
-        read_until(proc, "worker restarted", timeout=10)
+        commands = {pid: Path(f"/proc/{pid}/cmdline").read_bytes() for pid in children_of(proc.pid)}
+        workers = [pid for pid, argv in commands.items() if b"worker" in argv]
+        assert len(workers) == 2, commands
+        (high,) = [pid for pid in workers if b"--queues\0high\0" in commands[pid]]
+        os.kill(high, signal.SIGKILL)
+        read_until(proc, "worker 1 (high) exited with code -9; restarting", timeout=10)
+        read_until(proc, "worker 1 (high) restarted", timeout=10)
         started = children_of(proc.pid)
         proc.send_signal(signal.SIGHUP)
         assert proc.wait(timeout=30) == 0

@@ -9,6 +9,7 @@ from starlette.testclient import TestClient
 
 from bot.services import Services
 from jobs.intake import NewCaseRequest
+from jobs.queue import JOBS, QUEUE_NAMES
 from tests.fakes.signing import event_body, signed_headers
 from tests.fakes.slack_api import FakeSlackApi
 
@@ -46,7 +47,8 @@ def test_reply_in_case_thread_is_recorded_and_answer_queued(web: TestClient, ser
     case = services.cases.get(case_id)
     assert case is not None
     assert [m.text for m in case.messages] == ["still crashing after the rollback, restart count is 52"]
-    assert f"answer_in_thread-{case.messages[0].id}" in services.queue.queue("high").job_ids
+    answers = services.queue.queue(JOBS["answer_in_thread"].queue)
+    assert f"answer_in_thread-{case.messages[0].id}" in answers.job_ids
 
 
 def test_retried_event_records_nothing_new(web: TestClient, services: Services) -> None:
@@ -57,7 +59,8 @@ def test_retried_event_records_nothing_new(web: TestClient, services: Services) 
 
     case = services.cases.get(case_id)
     assert case is not None and len(case.messages) == 1
-    assert len(services.queue.queue("high").job_ids) == 2  # diagnose + one answer
+    queued = [i for name in QUEUE_NAMES for i in services.queue.queue(name).job_ids]
+    assert len(queued) == 2  # diagnose + one answer
 
 
 def test_mention_and_message_for_same_reply_count_once(web: TestClient, services: Services) -> None:

@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 
 from bot.services import Services
 from handlers.events import resolve_summary
+from jobs.queue import JOBS
 from tests.fakes.incident_webhooks import (
     am_group,
     load,
@@ -21,7 +22,7 @@ from tests.fakes.pagerduty_api import PD_WEBHOOK_SECRETS
 
 
 def default_jobs(services: Services) -> list[str]:
-    return services.queue.queue("default").job_ids
+    return services.queue.queue(JOBS["process_incident_event"].queue).job_ids
 
 
 def test_pagerduty_triggered_is_stored_and_queued(web: TestClient, services: Services) -> None:

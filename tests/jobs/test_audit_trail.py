@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from bot.services import Services
 from jobs.audit_trail import upload_audit_trail
+from jobs.queue import JOBS
 from jobs.runtime import JobContext
 from tests.fakes.signing import event_body, signed_headers, slash_command_body
 from tests.fakes.slack_api import FakeSlackApi
@@ -135,7 +136,7 @@ def test_audit_of_a_case_that_does_not_exist_gets_a_friendly_ephemeral(
 
     assert missing["response_type"] == "ephemeral" and "can't find a case called “FM-99”" in missing["text"]
     assert "/faultmaven audit FM-12" in unnamed["text"]
-    assert services.queue.queue("high").job_ids == []
+    assert services.queue.queue(JOBS["upload_audit_trail"].queue).job_ids == []
     assert not slack.calls_to("files.completeUploadExternal")
 
 

@@ -9,6 +9,7 @@ from rq.registry import ScheduledJobRegistry
 from starlette.testclient import TestClient
 
 from bot.services import Services
+from jobs.queue import JOBS
 from jobs.runtime import JobContext
 from storage.models import Case
 from tests.fakes.incident_webhooks import am_group, load, pd_event, post_alertmanager, post_pagerduty
@@ -224,5 +225,7 @@ def test_debounced_updates_schedule_one_sync_per_window(
         post_alertmanager(web, am_group("Debounced", [f"pod-{j}" for j in range(i + 1)]))
     run_jobs()
 
-    scheduled = ScheduledJobRegistry(queue=services.queue.queue("low")).get_job_ids()  # type: ignore[no-untyped-call]
+    scheduled = ScheduledJobRegistry(
+        queue=services.queue.queue(JOBS["sync_incident_thread"].queue)
+    ).get_job_ids()  # type: ignore[no-untyped-call]
     assert 1 <= len(scheduled) <= 2, scheduled
