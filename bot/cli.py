@@ -64,6 +64,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli_runbooks import load_runbook_library
     from bot.engines import build_diagnosis_engine, build_reply_triage, build_runbook_writer
     from bot.incidents import build_incident_runtime
+    from bot.learning import build_learning_runtime
     from bot.services import build_services
     from jobs.runtime import JobContext
     from jobs.slack import make_web_client
@@ -87,6 +88,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         runbooks=load_runbook_library(settings, services.db),
         audit=AuditLog(make_session_factory(services.db)),
         actions=build_action_runtime(settings, services.db, services.queue),
+        learning=build_learning_runtime(services.db),
         runbook_min_similarity=settings.runbook_suggest_min_similarity,
         runbook_reviewers=settings.runbook_reviewers,
         runbook_writer=build_runbook_writer(settings),

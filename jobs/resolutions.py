@@ -12,11 +12,12 @@ from jobs.audit_events import audit_resolution
 from jobs.cases import case_card
 from jobs.incident_payloads import PAGERDUTY
 from jobs.incidents import incident_runtime, render_root
+from jobs.learning.outcomes import record_outcome
 from jobs.pagerduty import PagerDutyError
 from jobs.runbook_drafts import offer_runbook
 from jobs.runbook_feedback import ask_for_runbook_feedback
 from jobs.runtime import JobContext
-from storage.models import Case
+from storage.models import Case, as_utc
 from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ def resolve_case(resolution_id: int) -> dict[str, Any]:
         )
         rt.repo.ensure_job(follow_up)
         rt.queue.enqueue(follow_up)
+    record_outcome(ctx, case, resolution_id, resolution.summary, as_utc(resolution.created_at))
     ctx.cases.update_case(case.id, status=CaseStatus.RESOLVED.value)
     audit_resolution(ctx, case, resolution)
     if incident is not None:

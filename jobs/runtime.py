@@ -11,6 +11,7 @@ from engine.replies.triage import ReplyTriage
 from engine.runbooks.written import RunbookWriter
 from jobs.action_runtime import ActionRuntime
 from jobs.incident_runtime import IncidentRuntime
+from jobs.learning.runtime import LearningRuntime
 from jobs.runbook_library import RunbookLibrary
 from storage.audit import AuditLog
 from storage.cases import CaseRepository
@@ -28,6 +29,7 @@ class JobContext:
     runbooks: RunbookLibrary | None = None
     audit: AuditLog | None = None
     actions: ActionRuntime | None = None
+    learning: LearningRuntime | None = None
     # Cosine similarity a runbook needs before it is suggested on a new case. 0.5 was calibrated
     # on the dev half of the shared symptom reports and on incident reports the shipped library
     # mostly has no runbook for: at 0.35 three in four of those got a suggestion, at 0.5 under one
