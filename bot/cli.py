@@ -79,16 +79,17 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     if token is None:
         print("warning: SLACK_BOT_TOKEN is not set; jobs that post to Slack will fail", file=sys.stderr)
+    runbooks = load_runbook_library(settings, services.db)
     context = JobContext(
         cases=services.cases,
         slack=make_web_client(token, settings.slack_api_url),
         incidents=build_incident_runtime(settings, services.db, services.queue),
         engine=build_diagnosis_engine(settings),
         llm_usage=LlmUsageRepository(make_session_factory(services.db)),
-        runbooks=load_runbook_library(settings, services.db),
+        runbooks=runbooks,
         audit=AuditLog(make_session_factory(services.db)),
         actions=build_action_runtime(settings, services.db, services.queue),
-        learning=build_learning_runtime(services.db),
+        learning=build_learning_runtime(services.db, runbooks.embedder),
         runbook_min_similarity=settings.runbook_suggest_min_similarity,
         runbook_reviewers=settings.runbook_reviewers,
         runbook_writer=build_runbook_writer(settings),

@@ -77,3 +77,5 @@ class Ids(StrEnum):
     PROPOSE_PARAMS_INPUT = "fm_propose_params_text"
     PROPOSE_REASON_BLOCK = "fm_propose_reason"
     PROPOSE_REASON_INPUT = "fm_propose_reason_text"
+    # Learning: memory of past cases, list/status/stats answers.
+    MEMORY_SEEN_BEFORE = "fm_memory_seen_before"

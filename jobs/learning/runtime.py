@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from engine.learning.memory import MIN_SIMILARITY, PastCase
+from engine.search.embedding import Embedder
 from storage.case_facts import CaseFactsReader
+from storage.case_history import CaseHistoryReader
 from storage.outcomes import OutcomeRepository
 
 
@@ -12,3 +15,20 @@ from storage.outcomes import OutcomeRepository
 class LearningRuntime:
     outcomes: OutcomeRepository
     facts: CaseFactsReader
+    history: CaseHistoryReader
+    # The sentence model "seen before" compares meanings with; None: memory stays silent.
+    embedder: Embedder | None = None
+    memory_min_similarity: float = MIN_SIMILARITY
+    # Past cases change only when re-resolved, so their vectors are kept for the worker's life.
+    _vectors: dict[tuple[int, str], list[float]] = field(default_factory=dict)
+
+    def embeddings(self, past: list[PastCase]) -> list[list[float]] | None:
+        """One vector per past case, embedding only the ones not seen before."""
+        if self.embedder is None:
+            return None
+        keys = [(p.case_id, p.document()) for p in past]
+        missing = [key for key in keys if key not in self._vectors]
+        if missing:
+            for key, vector in zip(missing, self.embedder.embed([doc for _id, doc in missing]), strict=True):
+                self._vectors[key] = vector
+        return [self._vectors[key] for key in keys]
