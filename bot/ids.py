@@ -79,3 +79,4 @@ class Ids(StrEnum):
     PROPOSE_REASON_INPUT = "fm_propose_reason_text"
     # Learning: memory of past cases, list/status/stats answers.
     MEMORY_SEEN_BEFORE = "fm_memory_seen_before"
+    MEMORY_SEARCH_RESULTS = "fm_memory_search_results"

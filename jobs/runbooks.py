@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.memory import build_past_case_results_blocks
 from bot.blocks.runbooks import (
     RunbookHit,
     build_search_result_blocks,
@@ -15,6 +16,7 @@ from bot.blocks.runbooks import (
     shared_card_text,
     suggestions_text,
 )
+from jobs.learning.memory import search_past_cases
 from jobs.runbook_library import RunbookLibrary, RunbookResult
 from jobs.runtime import JobContext, current_context
 from storage.models import Case
@@ -76,13 +78,14 @@ def search_runbooks(channel_id: str, user_id: str, query: str) -> dict[str, Any]
     ctx = current_context()
     results = _library(ctx).search(query, k=5)
     hits = [RunbookHit(runbook=r.runbook, similarity=r.hit.similarity) for r in results]
+    past = search_past_cases(ctx, query)
     ctx.slack.chat_postEphemeral(
         channel=channel_id,
         user=user_id,
         text=f"{len(hits)} runbooks for “{query[:80]}”",
-        blocks=build_search_result_blocks(query, hits),
+        blocks=[*build_search_result_blocks(query, hits), *build_past_case_results_blocks(query, past)],
     )
-    return {"results": [h.runbook.ref for h in hits]}
+    return {"results": [h.runbook.ref for h in hits], "cases": [p.ref for p in past]}
 
 
 def share_runbook(channel_id: str, user_id: str, runbook_id: int) -> dict[str, Any]:

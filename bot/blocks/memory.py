@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pydantic import BaseModel
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.blocks.plain import clip, duration, escape_mrkdwn
 from bot.ids import Ids
@@ -55,4 +55,16 @@ def build_memory_blocks(view: MemoryView) -> list[Block]:
         return []
     return [
         ContextBlock(block_id=Ids.MEMORY_SEEN_BEFORE, elements=[MarkdownTextObject(text="\n".join(lines))])
+    ]
+
+
+def build_past_case_results_blocks(query: str, found: list[SeenBeforeLine]) -> list[Block]:
+    """Past cases under the runbook results of `/faultmaven search`; nothing when none is close."""
+    if not found:
+        return []
+    head = f"🗂️ Past cases for _{escape_mrkdwn(clip(query, 200))}_"
+    lines = [_line(s).replace("🔁 *Seen before:* ", "• ") for s in found]
+    return [
+        SectionBlock(block_id=Ids.MEMORY_SEARCH_RESULTS, text=MarkdownTextObject(text=head)),
+        ContextBlock(elements=[MarkdownTextObject(text="\n".join(lines))]),
     ]

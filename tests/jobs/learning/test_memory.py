@@ -9,10 +9,12 @@ from starlette.testclient import TestClient
 
 from bot.playground.permalinks_api import PERMALINK_BASE
 from bot.services import Services
+from jobs.runbook_library import RunbookLibrary
 from jobs.runtime import JobContext
 from storage.models import Case
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.learning.helpers import open_case, resolve
+from tests.jobs.runbook_helpers import slash
 
 REDIS = "redis on cache-01 rejects writes: OOM command not allowed when used memory > maxmemory"
 REDIS_AGAIN = (
@@ -70,3 +72,27 @@ def test_the_fourth_repeat_within_a_month_says_so(
     shown = diagnosis_blocks(slack, fourth)
     assert shown.count("Seen before") == 2, "at most two lines however many match"
     assert "This is the 4th time in 30 days" in shown
+
+
+def test_search_lists_past_cases_under_the_runbooks_only_when_close(
+    web: TestClient,
+    services: Services,
+    slack: FakeSlackApi,
+    job_context: JobContext,
+    runbook_library: RunbookLibrary,
+    run_jobs: Callable[[], None],
+) -> None:
+    job_context.runbooks = runbook_library
+    past = open_case(services, run_jobs, REDIS)
+    resolve(web, past, FIX)
+    run_jobs()
+
+    slash(web, "search redis out of memory", "W5")
+    slash(web, "search disk full", "W5")
+    run_jobs()
+
+    answers = {c.params["text"]: json.dumps(c.params["blocks"]) for c in slack.calls_to("chat.postEphemeral")}
+    redis_answer = next(blocks for text, blocks in answers.items() if "redis out of memory" in text)
+    disk_answer = next(blocks for text, blocks in answers.items() if "disk full" in text)
+    assert "Past cases for" in redis_answer and f"|{past.ref}>" in redis_answer and FIX in redis_answer
+    assert "Runbooks for" in disk_answer and "Past cases" not in disk_answer
