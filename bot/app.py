@@ -12,6 +12,7 @@ from bot.settings import Settings
 from handlers import actions, approvals, commands, events, runbook_feedback, views
 from jobs.action_requests import ActionRequests
 from jobs.audit_trail import AuditRequests
+from jobs.learning.requests import LearningRequests
 from jobs.runbook_requests import RunbookRequests
 from jobs.slack import make_web_client
 from storage.actions import ActionRepository
@@ -34,7 +35,10 @@ def create_app(settings: Settings, services: Services) -> App:
     )
     runbooks = RunbookRequests(services.queue, RunbookRepository(make_session_factory(services.db)))
     audits = AuditRequests(services.cases, services.queue)
-    commands.register(app, services.intake, settings.slack_command, runbooks, audits=audits)
+    learning = LearningRequests(services.queue)
+    commands.register(
+        app, services.intake, settings.slack_command, runbooks, audits=audits, learning=learning
+    )
     actions.register(app, runbooks)
     runbook_feedback.register(app, runbooks)
     action_requests = ActionRequests(

@@ -80,3 +80,5 @@ class Ids(StrEnum):
     # Learning: memory of past cases, list/status/stats answers.
     MEMORY_SEEN_BEFORE = "fm_memory_seen_before"
     MEMORY_SEARCH_RESULTS = "fm_memory_search_results"
+    CASE_LIST = "fm_case_list"
+    CASE_STATUS = "fm_case_status"

@@ -56,6 +56,9 @@ JOBS: dict[str, JobSpec] = {
     "execute_action": JobSpec("jobs.action_execution.execute_action", "default", 300),
     "propose_rollback": JobSpec("jobs.action_execution.propose_rollback", "high", 30),
     "record_fix_answer": JobSpec("jobs.action_execution.record_fix_answer", "high", 30),
+    # Learning: read-only answers to list / status / stats.
+    "list_open_cases": JobSpec("jobs.learning.case_lists.list_open_cases", "high", 30),
+    "show_case_status": JobSpec("jobs.learning.case_lists.show_case_status", "high", 30),
 }
 
 

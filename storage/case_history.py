@@ -13,6 +13,8 @@ from storage.models import Case, as_utc
 
 # Memory reads the newest cases first; older ones matter less and cost embedding time.
 HISTORY_LIMIT = 2000
+# `/faultmaven list` shows this many and says how many more there are.
+LIST_LIMIT = 30
 
 
 @dataclass(frozen=True)
@@ -80,3 +82,17 @@ class CaseHistoryReader:
                 )
             ).all()
         return [as_utc(t) for t in found]
+
+    def open_cases(self, resolved_status: str, channel_id: str | None, limit: int = LIST_LIMIT) -> list[Case]:
+        """Cases not resolved, in one channel (None: everywhere), newest first; one more than asked."""
+        query = select(Case).where(Case.status != resolved_status)
+        if channel_id is not None:
+            query = query.where(Case.channel_id == channel_id)
+        query = query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1)
+        with self._sessions() as session:
+            return list(session.scalars(query))
+
+    def outcome(self, case_id: int) -> CaseOutcomeRow | None:
+        """How a case was resolved, if it was."""
+        with self._sessions() as session:
+            return session.scalars(select(CaseOutcomeRow).where(CaseOutcomeRow.case_id == case_id)).first()

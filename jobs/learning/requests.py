@@ -1,0 +1,54 @@
+"""What handlers may ask of learning: read-only answers built in the worker and sent ephemerally."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+
+from jobs.queue import JobQueue
+from storage.outbox import PendingJob
+
+
+def _safe(key: str) -> str:
+    """RQ job ids allow letters, digits, '_' and '-'; Slack ids carry dots."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+class CaseListQuery(BaseModel):
+    channel_id: str
+    user_id: str
+    all_channels: bool = False
+
+
+class CaseStatusQuery(BaseModel):
+    channel_id: str
+    user_id: str
+    case_id: int
+
+
+class StatsQuery(BaseModel):
+    channel_id: str
+    user_id: str
+    days: int = 30
+    service: str = ""
+
+
+class LearningRequests:
+    """Enqueue read-only answers. No outbox row: a lost one costs a retyped command, not data."""
+
+    def __init__(self, queue: JobQueue) -> None:
+        self.queue = queue
+
+    def _enqueue(self, name: str, key: str, args: list[str | int]) -> bool:
+        return self.queue.enqueue(PendingJob(f"{name}:{_safe(key)}", name, args))
+
+    def list_cases(self, key: str, query: CaseListQuery) -> bool:
+        """`/faultmaven list [all]`, once per Slack delivery key."""
+        return self._enqueue(
+            "list_open_cases", key, [query.channel_id, query.user_id, int(query.all_channels)]
+        )
+
+    def case_status(self, key: str, query: CaseStatusQuery) -> bool:
+        """`/faultmaven status FM-12`, once per Slack delivery key."""
+        return self._enqueue("show_case_status", key, [query.channel_id, query.user_id, query.case_id])
