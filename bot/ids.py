@@ -82,3 +82,4 @@ class Ids(StrEnum):
     MEMORY_SEARCH_RESULTS = "fm_memory_search_results"
     CASE_LIST = "fm_case_list"
     CASE_STATUS = "fm_case_status"
+    STATS_FIGURES = "fm_stats_figures"

@@ -11,6 +11,7 @@ from storage.case_facts import CaseFactsReader
 from storage.case_history import CaseHistoryReader
 from storage.db import make_session_factory
 from storage.outcomes import OutcomeRepository
+from storage.team_stats import TeamStatsReader
 
 
 def build_learning_runtime(db: Engine, embedder: Embedder | None) -> LearningRuntime:
@@ -20,5 +21,6 @@ def build_learning_runtime(db: Engine, embedder: Embedder | None) -> LearningRun
         outcomes=OutcomeRepository(sessions, wilson_interval),
         facts=CaseFactsReader(sessions),
         history=CaseHistoryReader(sessions),
+        team=TeamStatsReader(sessions),
         embedder=embedder,
     )

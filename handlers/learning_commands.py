@@ -7,14 +7,18 @@ import re
 from slack_bolt import Ack
 
 from handlers.payloads import SlashCommand
-from jobs.learning.requests import CaseListQuery, CaseStatusQuery, LearningRequests
+from jobs.learning.requests import CaseListQuery, CaseStatusQuery, LearningRequests, StatsQuery
 
-SUBCOMMANDS = ("list", "status")
+SUBCOMMANDS = ("list", "status", "stats")
 _CASE_REF = re.compile(r"^(?:FM-?)?(?P<id>\d{1,9})$", re.IGNORECASE)
+_PERIOD = re.compile(r"^(?P<days>\d+)d$", re.IGNORECASE)
+PERIODS = (7, 30, 90)
+_SERVICE = re.compile(r"^[\w.:/-]{1,120}$")
 LEARNING_USAGE = (
     "Cases:\n"
     "• `/faultmaven list` (open cases in this channel) or `/faultmaven list all`\n"
-    "• `/faultmaven status FM-12`"
+    "• `/faultmaven status FM-12`\n"
+    "• `/faultmaven stats [7d|30d|90d] [service]` (the team's figures, with a chart)"
 )
 QUEUE_DOWN = "⚠️ The worker queue is unreachable right now; please try again in a minute."
 
@@ -39,4 +43,24 @@ def handle_learning_command(ack: Ack, cmd: SlashCommand, requests: LearningReque
         status = CaseStatusQuery(channel_id=cmd.channel_id, user_id=cmd.user_id, case_id=int(match["id"]))
         _ack_queued(ack, requests.case_status(cmd.trigger_id, status))
         return
+    stats = parse_stats(cmd) if cmd.subcommand == "stats" else None
+    if stats is not None:
+        _ack_queued(ack, requests.stats(cmd.trigger_id, stats))
+        return
     ack(response_type="ephemeral", text=LEARNING_USAGE)
+
+
+def parse_stats(cmd: SlashCommand) -> StatsQuery | None:
+    """`[7d|30d|90d] [service]` in either order; None when the words do not fit."""
+    days, service = 30, ""
+    for word in cmd.argument.split():
+        period = _PERIOD.match(word)
+        if period is not None:
+            if int(period["days"]) not in PERIODS:
+                return None  # "14d" is a period we do not offer, not a service called 14d
+            days = int(period["days"])
+        elif not service and _SERVICE.match(word):
+            service = word
+        else:
+            return None
+    return StatsQuery(channel_id=cmd.channel_id, user_id=cmd.user_id, days=days, service=service)

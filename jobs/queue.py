@@ -59,6 +59,7 @@ JOBS: dict[str, JobSpec] = {
     # Learning: read-only answers to list / status / stats.
     "list_open_cases": JobSpec("jobs.learning.case_lists.list_open_cases", "high", 30),
     "show_case_status": JobSpec("jobs.learning.case_lists.show_case_status", "high", 30),
+    "show_team_stats": JobSpec("jobs.learning.stats.show_team_stats", "default", 120),
 }
 
 

@@ -52,3 +52,9 @@ class LearningRequests:
     def case_status(self, key: str, query: CaseStatusQuery) -> bool:
         """`/faultmaven status FM-12`, once per Slack delivery key."""
         return self._enqueue("show_case_status", key, [query.channel_id, query.user_id, query.case_id])
+
+    def stats(self, key: str, query: StatsQuery) -> bool:
+        """`/faultmaven stats [7d|30d|90d] [service]`, once per Slack delivery key."""
+        return self._enqueue(
+            "show_team_stats", key, [query.channel_id, query.user_id, query.days, query.service]
+        )

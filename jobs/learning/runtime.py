@@ -9,6 +9,7 @@ from engine.search.embedding import Embedder
 from storage.case_facts import CaseFactsReader
 from storage.case_history import CaseHistoryReader
 from storage.outcomes import OutcomeRepository
+from storage.team_stats import TeamStatsReader
 
 
 @dataclass
@@ -16,6 +17,7 @@ class LearningRuntime:
     outcomes: OutcomeRepository
     facts: CaseFactsReader
     history: CaseHistoryReader
+    team: TeamStatsReader
     # The sentence model "seen before" compares meanings with; None: memory stays silent.
     embedder: Embedder | None = None
     memory_min_similarity: float = MIN_SIMILARITY
