@@ -89,7 +89,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         runbooks=runbooks,
         audit=AuditLog(make_session_factory(services.db)),
         actions=build_action_runtime(settings, services.db, services.queue),
-        learning=build_learning_runtime(services.db, runbooks.embedder),
+        learning=build_learning_runtime(services.db, runbooks.embedder, settings),
         runbook_min_similarity=settings.runbook_suggest_min_similarity,
         runbook_reviewers=settings.runbook_reviewers,
         runbook_writer=build_runbook_writer(settings),

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     # Who may approve drafted runbooks: Slack user ids and/or user group ids (S…), comma-separated.
     # Empty: anyone but the draft's author (and its last editor).
     faultmaven_runbook_reviewers: str = ""
+    # Known fixes: a fix that resolved one problem this many times at this success rate is proposed.
+    faultmaven_promotion_min_cases: int = Field(default=5, ge=1)
+    faultmaven_promotion_min_success: float = Field(default=0.9, gt=0.0, le=1.0)
     log_level: str = "INFO"
     # Incidents (PagerDuty V3 and Alertmanager webhooks open cases; see README "Incidents").
     pagerduty_webhook_secret: SecretStr | None = None  # comma-separated: old,new during rotation

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, utcnow
@@ -27,6 +27,8 @@ class CaseOutcomeRow(Base):
     # runbook:<id> | action:<key> | known_fix:<id> | "" : what "resolved the same way" compares.
     fix_key: Mapped[str] = mapped_column(String(120), default="")
     success: Mapped[bool] = mapped_column(Boolean)
+    # Fixes tried on the case that did not work (space-separated fix keys): the other half of a success rate.
+    failed_fix_keys: Mapped[str] = mapped_column(Text, default="")
     inferred: Mapped[bool] = mapped_column(Boolean)
     stated_fix: Mapped[str] = mapped_column(Text, default="")
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -57,3 +59,38 @@ class PatternStatsRow(Base):
     median_resolution_s: Mapped[float | None] = mapped_column(Float)
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class KnownFixRow(Base):
+    """A fix proven on one problem signature: proposed, then approved (matched first) or rejected."""
+
+    __tablename__ = "known_fixes"
+    __table_args__ = (UniqueConstraint("signature", "fix_key", name="uq_known_fix"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    signature: Mapped[str] = mapped_column(String(300), index=True)
+    fix_key: Mapped[str] = mapped_column(String(120))
+    fix_text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # proposed | approved | rejected | disabled
+    successes: Mapped[int] = mapped_column(Integer)
+    trials: Mapped[int] = mapped_column(Integer)
+    evidence_json: Mapped[str] = mapped_column(Text, default="{}")
+    name: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str | None] = mapped_column(String(32))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    card_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class KnownFixUseRow(Base):
+    """A case answered with a known fix (once per case): its outcome then credits that fix."""
+
+    __tablename__ = "known_fix_uses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    known_fix_id: Mapped[int] = mapped_column(ForeignKey("known_fixes.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -33,6 +33,7 @@ class OutcomeFields:
     level: str
     fix_key: str
     success: bool
+    failed_fix_keys: str
     inferred: bool
     stated_fix: str
     opened_at: datetime

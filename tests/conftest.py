@@ -171,7 +171,7 @@ def job_context(
         incidents=build_incident_runtime(settings, services.db, services.queue),
         audit=AuditLog(make_session_factory(services.db)),
         reply_triage=ReplyTriage(embedder),
-        learning=build_learning_runtime(services.db, embedder),
+        learning=build_learning_runtime(services.db, embedder, settings),
     )
     install_context(context)
     return context

@@ -6,6 +6,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 
 from bot.blocks.plain import clip, duration, escape_mrkdwn
 from bot.ids import Ids
+from engine.learning.figures import signature_label
 from engine.learning.team_figures import GroupTimes, RateTimes, RunbookScore, TeamFigures
 
 LEVEL_NAMES = {
@@ -25,14 +26,7 @@ def _percent(rate: float | None) -> str:
 
 
 def _signature(signature: str) -> str:
-    """category|runbook:4|cache-01 → database · RB-0004 · cache-01."""
-    parts = []
-    for part in signature.split("|"):
-        if part.startswith("runbook:") and part[8:].isdigit():
-            parts.append(f"RB-{int(part[8:]):04d}")
-        elif part not in ("", "-"):
-            parts.append(part.removeprefix("pattern:"))
-    return escape_mrkdwn(" · ".join(parts))
+    return escape_mrkdwn(signature_label(signature))
 
 
 def _groups(groups: list[GroupTimes]) -> str:

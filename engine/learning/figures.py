@@ -61,7 +61,24 @@ class ProblemSignature(BaseModel):
             pattern = "-"
         return cls(category=category, pattern=pattern, service=(service or "").strip().lower())
 
+    @classmethod
+    def from_key(cls, key: str) -> ProblemSignature:
+        """The signature a stored key names."""
+        category, pattern, service = [*key.split("|"), "-", "-"][:3]
+        return cls(category=category, pattern=pattern, service="" if service == "-" else service)
+
     @property
     def key(self) -> str:
         """The stored key: category|pattern|service."""
         return f"{self.category}|{self.pattern}|{self.service or '-'}"
+
+
+def signature_label(key: str) -> str:
+    """category|runbook:4|cache-01 → database · RB-0004 · cache-01 (for people, not for matching)."""
+    parts = []
+    for part in key.split("|"):
+        if part.startswith("runbook:") and part[8:].isdigit():
+            parts.append(f"RB-{int(part[8:]):04d}")
+        elif part not in ("", "-"):
+            parts.append(part.removeprefix("pattern:"))
+    return " · ".join(parts)

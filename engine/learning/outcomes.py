@@ -68,6 +68,8 @@ class InferredOutcome(BaseModel):
     # What "resolved the same way" compares: runbook:<id>, action:<key>, known_fix:<id> or "".
     fix_key: str = ""
     success: bool = True
+    # Fixes tried here that did not work: they count against those fixes' success rates.
+    failed_fix_keys: list[str] = Field(default_factory=list)
     inferred: bool = True  # False: nothing in the case said it; L3 is the assumption
     time_to_resolution_s: int = 0
     time_to_first_useful_s: int | None = None
@@ -91,8 +93,20 @@ def _seconds(start: datetime, end: datetime | None) -> int | None:
     return None if end is None else max(0, int((end - start).total_seconds()))
 
 
+def failed_fixes(facts: ResolutionFacts) -> list[str]:
+    """Runbooks voted down and actions whose verification said no."""
+    runbooks = [f"runbook:{r.runbook_id}" for r in facts.runbooks if r.failed > r.worked]
+    actions = [f"action:{a.key}" for a in facts.actions if not a.fixed]
+    known = [f"known_fix:{facts.known_fix_id}"] if facts.known_fix_id is not None and runbooks else []
+    return runbooks + actions + known
+
+
 def infer_outcome(facts: ResolutionFacts) -> InferredOutcome:
     """Classify a resolution: escalated, else a known fix, else FaultMaven's lead, else people alone."""
+    return _classify(facts).model_copy(update={"failed_fix_keys": failed_fixes(facts)})
+
+
+def _classify(facts: ResolutionFacts) -> InferredOutcome:
     total = _seconds(facts.opened_at, facts.resolved_at) or 0
     if _ESCALATED.search(facts.stated_fix):
         return InferredOutcome(level=ResolutionLevel.ESCALATED, success=False, time_to_resolution_s=total)

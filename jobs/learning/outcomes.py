@@ -8,6 +8,7 @@ from datetime import datetime
 from engine.learning.figures import ProblemSignature
 from engine.learning.outcomes import ActionResult, ResolutionFacts, RunbookVerdict, infer_outcome
 from engine.models import CaseStatus, Diagnosis
+from jobs.learning.known_fixes import consider_promotion
 from jobs.learning.runtime import LearningRuntime
 from jobs.runtime import JobContext
 from storage.learning_models import CaseOutcomeRow
@@ -82,9 +83,15 @@ def record_outcome(
     if learning is None:
         return None
     facts = resolution_facts(learning, case, stated_fix, resolved_at)
+    known = learning.known_fixes.used_on(case.id)
+    if known is not None:
+        facts.known_fix_id = known.id
     outcome = infer_outcome(facts)
     top_runbook = next((r.runbook_id for r in facts.runbooks), None)
-    signature = case_signature(case, top_runbook)
+    # A case answered with a known fix belongs to that fix's problem, whatever was suggested after.
+    signature = (
+        ProblemSignature.from_key(known.signature) if known is not None else case_signature(case, top_runbook)
+    )
     row = learning.outcomes.record(
         OutcomeFields(
             case_id=case.id,
@@ -97,6 +104,7 @@ def record_outcome(
             level=outcome.level.value,
             fix_key=outcome.fix_key,
             success=outcome.success,
+            failed_fix_keys=" ".join(outcome.failed_fix_keys),
             inferred=outcome.inferred,
             stated_fix=stated_fix,
             opened_at=facts.opened_at,
@@ -107,6 +115,7 @@ def record_outcome(
         resolved_status=CaseStatus.RESOLVED.value,
     )
     log.info("case outcome", extra={"case": case.ref, "level": row.level, "signature": row.signature})
+    consider_promotion(ctx, case, row.signature)
     return row
 
 

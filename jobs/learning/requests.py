@@ -34,6 +34,15 @@ class StatsQuery(BaseModel):
     service: str = ""
 
 
+class KnownFixDecision(BaseModel):
+    fix_id: int
+    user_id: str
+    decision: str  # approve | reject | disable
+    name: str = ""
+    text: str = ""  # notes when approving, the reason when rejecting
+    channel_id: str = ""
+
+
 class LearningRequests:
     """Enqueue read-only answers. No outbox row: a lost one costs a retyped command, not data."""
 
@@ -52,6 +61,18 @@ class LearningRequests:
     def case_status(self, key: str, query: CaseStatusQuery) -> bool:
         """`/faultmaven status FM-12`, once per Slack delivery key."""
         return self._enqueue("show_case_status", key, [query.channel_id, query.user_id, query.case_id])
+
+    def decide_known_fix(self, key: str, decision: KnownFixDecision) -> bool:
+        """A reviewer's approve / reject / disable, once per Slack delivery key."""
+        args: list[str | int] = [
+            decision.fix_id,
+            decision.user_id,
+            decision.decision,
+            decision.name,
+            decision.text,
+            decision.channel_id,
+        ]
+        return self._enqueue("decide_known_fix", key, args)
 
     def stats(self, key: str, query: StatsQuery) -> bool:
         """`/faultmaven stats [7d|30d|90d] [service]`, once per Slack delivery key."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from engine.learning.memory import MIN_SIMILARITY, PastCase
+from engine.learning.promotion import MIN_CASES, MIN_SUCCESS
 from engine.search.embedding import Embedder
 from storage.case_facts import CaseFactsReader
 from storage.case_history import CaseHistoryReader
+from storage.known_fixes import KnownFixRepository
 from storage.outcomes import OutcomeRepository
 from storage.team_stats import TeamStatsReader
 
@@ -18,9 +20,12 @@ class LearningRuntime:
     facts: CaseFactsReader
     history: CaseHistoryReader
     team: TeamStatsReader
+    known_fixes: KnownFixRepository
     # The sentence model "seen before" compares meanings with; None: memory stays silent.
     embedder: Embedder | None = None
     memory_min_similarity: float = MIN_SIMILARITY
+    promotion_min_cases: int = MIN_CASES
+    promotion_min_success: float = MIN_SUCCESS
     # Past cases change only when re-resolved, so their vectors are kept for the worker's life.
     _vectors: dict[tuple[int, str], list[float]] = field(default_factory=dict)
 

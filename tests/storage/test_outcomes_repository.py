@@ -28,6 +28,7 @@ def fields(
         level=level,
         fix_key="runbook:4" if level == "L1" else "",
         success=level != "escalated",
+        failed_fix_keys="",
         inferred=True,
         stated_fix="fixed",
         opened_at=T0,

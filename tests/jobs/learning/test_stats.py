@@ -77,6 +77,7 @@ def seed(services: Services, library: RunbookLibrary) -> int:
                 level=s.level,
                 fix_key="",
                 success=s.level != "escalated",
+                failed_fix_keys="",
                 inferred=True,
                 stated_fix="seeded",
                 opened_at=opened,
