@@ -11,6 +11,7 @@ from jobs.learning.runtime import LearningRuntime
 from storage.case_facts import CaseFactsReader
 from storage.case_history import CaseHistoryReader
 from storage.db import make_session_factory
+from storage.home_items import HomeItemsReader
 from storage.known_fixes import KnownFixRepository
 from storage.outcomes import OutcomeRepository
 from storage.team_stats import TeamStatsReader
@@ -28,6 +29,7 @@ def build_learning_runtime(
         history=CaseHistoryReader(sessions),
         team=TeamStatsReader(sessions),
         known_fixes=KnownFixRepository(sessions),
+        home=HomeItemsReader(sessions),
         embedder=embedder,
     )
     if settings is not None:

@@ -44,7 +44,8 @@ def _ref(line: CaseLine) -> str:
     return f"<{escape_mrkdwn(line.link)}|{line.ref}>" if line.link else line.ref
 
 
-def _summary(line: CaseLine, with_channel: bool) -> str:
+def case_summary(line: CaseLine, with_channel: bool) -> str:
+    """One line per case: status, linked ref, title, severity, age, service, channel."""
     parts = [
         f"{STATUS_EMOJI.get(line.status, '•')} *{_ref(line)}* {escape_mrkdwn(clip(line.title, 120))}",
         f"{SEVERITY_EMOJI.get(line.severity, '')} {line.severity}",
@@ -65,7 +66,7 @@ def build_case_list_blocks(view: CaseListView) -> list[Block]:
         return [SectionBlock(block_id=Ids.CASE_LIST, text=MarkdownTextObject(text=text))]
     count = f"{len(view.lines)}{'+' if view.more else ''}"
     head = f"*{count} open case{'s' if len(view.lines) != 1 else ''} {where}*"
-    body = "\n".join(_summary(line, view.all_channels) for line in view.lines)
+    body = "\n".join(case_summary(line, view.all_channels) for line in view.lines)
     blocks: list[Block] = [
         SectionBlock(block_id=Ids.CASE_LIST, text=MarkdownTextObject(text=f"{head}\n{body}"[:2900]))
     ]
@@ -77,7 +78,7 @@ def build_case_list_blocks(view: CaseListView) -> list[Block]:
 
 def build_case_status_blocks(view: CaseStatusView) -> list[Block]:
     """One case at a glance: status, who reported it, the current diagnosis, how it ended."""
-    lines = [_summary(view.case, with_channel=True), f"Reported by <@{view.reporter_id}>"]
+    lines = [case_summary(view.case, with_channel=True), f"Reported by <@{view.reporter_id}>"]
     if view.diagnosis:
         lines.append(f"*Diagnosis:* {escape_mrkdwn(clip(view.diagnosis, 400))}")
     if view.level is not None and view.resolved_in_s is not None:

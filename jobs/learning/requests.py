@@ -74,6 +74,10 @@ class LearningRequests:
         ]
         return self._enqueue("decide_known_fix", key, args)
 
+    def publish_home(self, key: str, user_id: str) -> bool:
+        """Rebuild one person's Home tab, once per Slack delivery key."""
+        return self._enqueue("publish_home", key, [user_id])
+
     def stats(self, key: str, query: StatsQuery) -> bool:
         """`/faultmaven stats [7d|30d|90d] [service]`, once per Slack delivery key."""
         return self._enqueue(

@@ -9,6 +9,7 @@ from engine.learning.promotion import MIN_CASES, MIN_SUCCESS
 from engine.search.embedding import Embedder
 from storage.case_facts import CaseFactsReader
 from storage.case_history import CaseHistoryReader
+from storage.home_items import HomeItemsReader
 from storage.known_fixes import KnownFixRepository
 from storage.outcomes import OutcomeRepository
 from storage.team_stats import TeamStatsReader
@@ -21,6 +22,7 @@ class LearningRuntime:
     history: CaseHistoryReader
     team: TeamStatsReader
     known_fixes: KnownFixRepository
+    home: HomeItemsReader
     # The sentence model "seen before" compares meanings with; None: memory stays silent.
     embedder: Embedder | None = None
     memory_min_similarity: float = MIN_SIMILARITY
