@@ -9,7 +9,17 @@ from slack_bolt import App, BoltResponse
 
 from bot.services import Services
 from bot.settings import Settings
-from handlers import actions, approvals, commands, events, home, known_fixes, runbook_feedback, views
+from handlers import (
+    actions,
+    approvals,
+    commands,
+    events,
+    home,
+    known_fixes,
+    outcome_questions,
+    runbook_feedback,
+    views,
+)
 from jobs.action_requests import ActionRequests
 from jobs.audit_trail import AuditRequests
 from jobs.learning.requests import LearningRequests
@@ -42,6 +52,7 @@ def create_app(settings: Settings, services: Services) -> App:
     actions.register(app, runbooks)
     known_fixes.register(app, learning)
     home.register(app, learning)
+    outcome_questions.register(app, learning)
     runbook_feedback.register(app, runbooks)
     action_requests = ActionRequests(
         services.queue,

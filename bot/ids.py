@@ -99,3 +99,8 @@ class Ids(StrEnum):
     HOME_REVIEWS = "fm_home_reviews"
     HOME_PROMOTIONS = "fm_home_promotions"
     HOME_HEADLINE = "fm_home_headline"
+    RESOLUTION_LEVEL_QUESTION = "fm_resolution_level_question"
+    RESOLUTION_LEVEL_L1 = "fm_resolution_level_L1"
+    RESOLUTION_LEVEL_L2 = "fm_resolution_level_L2"
+    RESOLUTION_LEVEL_L3 = "fm_resolution_level_L3"
+    RESOLUTION_LEVEL_ESCALATED = "fm_resolution_level_escalated"

@@ -12,6 +12,7 @@ from jobs.audit_events import audit_resolution
 from jobs.cases import case_card
 from jobs.incident_payloads import PAGERDUTY
 from jobs.incidents import incident_runtime, render_root
+from jobs.learning.outcome_questions import ask_how_it_was_resolved
 from jobs.learning.outcomes import record_outcome
 from jobs.pagerduty import PagerDutyError
 from jobs.runbook_drafts import offer_runbook
@@ -51,6 +52,7 @@ def resolve_case(resolution_id: int) -> dict[str, Any]:
         text = f"✅ Resolved by <@{resolution.resolved_by}>: {resolution.summary}"
         resp = ctx.slack.chat_postMessage(channel=case.channel_id, thread_ts=case.root_ts, text=text)
         rt.repo.update_resolution(resolution_id, posted_ts=str(resp["ts"]))
+    ask_how_it_was_resolved(ctx, case)  # only when nothing in the case can tell
     ask_for_runbook_feedback(ctx, case.id)  # before the offer: first "did they help?", then "write one?"
     offer_runbook(ctx, case, resolution_id)
     ctx.cases.claim_job(f"resolve_case:{resolution_id}")

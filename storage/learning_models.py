@@ -30,6 +30,9 @@ class CaseOutcomeRow(Base):
     # Fixes tried on the case that did not work (space-separated fix keys): the other half of a success rate.
     failed_fix_keys: Mapped[str] = mapped_column(Text, default="")
     inferred: Mapped[bool] = mapped_column(Boolean)
+    # The answer to "how was it resolved?", asked only when nothing in the case said; it wins.
+    stated_level: Mapped[str | None] = mapped_column(String(16))
+    question_ts: Mapped[str | None] = mapped_column(String(32))
     stated_fix: Mapped[str] = mapped_column(Text, default="")
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     resolved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

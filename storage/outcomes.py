@@ -119,6 +119,24 @@ class OutcomeRepository:
                 pass  # a concurrent resolution created it; the lock below waits for that one
         return session.scalars(by_key.with_for_update()).one()
 
+    def set_question(self, case_id: int, question_ts: str) -> None:
+        """Where "how was it resolved?" was asked."""
+        with self._sessions() as session:
+            session.execute(
+                update(CaseOutcomeRow)
+                .where(CaseOutcomeRow.case_id == case_id)
+                .values(question_ts=question_ts)
+            )
+            session.commit()
+
+    def state_level(self, case_id: int, level: str) -> None:
+        """Record people's answer; the next record() of the case applies it."""
+        with self._sessions() as session:
+            session.execute(
+                update(CaseOutcomeRow).where(CaseOutcomeRow.case_id == case_id).values(stated_level=level)
+            )
+            session.commit()
+
     def for_case(self, case_id: int) -> CaseOutcomeRow | None:
         """The outcome of one case, if it is resolved."""
         with self._sessions() as session:

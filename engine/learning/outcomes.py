@@ -106,6 +106,13 @@ def infer_outcome(facts: ResolutionFacts) -> InferredOutcome:
     return _classify(facts).model_copy(update={"failed_fix_keys": failed_fixes(facts)})
 
 
+def stated_outcome(inferred: InferredOutcome, level: ResolutionLevel) -> InferredOutcome:
+    """People's answer to "how was it resolved?" replaces the guess; the times stay as measured."""
+    return inferred.model_copy(
+        update={"level": level, "success": level is not ResolutionLevel.ESCALATED, "inferred": True}
+    )
+
+
 def _classify(facts: ResolutionFacts) -> InferredOutcome:
     total = _seconds(facts.opened_at, facts.resolved_at) or 0
     if _ESCALATED.search(facts.stated_fix):

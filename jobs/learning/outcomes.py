@@ -6,7 +6,14 @@ import logging
 from datetime import datetime
 
 from engine.learning.figures import ProblemSignature
-from engine.learning.outcomes import ActionResult, ResolutionFacts, RunbookVerdict, infer_outcome
+from engine.learning.outcomes import (
+    ActionResult,
+    ResolutionFacts,
+    ResolutionLevel,
+    RunbookVerdict,
+    infer_outcome,
+    stated_outcome,
+)
 from engine.models import CaseStatus, Diagnosis
 from jobs.learning.known_fixes import consider_promotion
 from jobs.learning.runtime import LearningRuntime
@@ -87,6 +94,9 @@ def record_outcome(
     if known is not None:
         facts.known_fix_id = known.id
     outcome = infer_outcome(facts)
+    previous = learning.outcomes.for_case(case.id)
+    if previous is not None and previous.stated_level:
+        outcome = stated_outcome(outcome, ResolutionLevel(previous.stated_level))
     top_runbook = next((r.runbook_id for r in facts.runbooks), None)
     # A case answered with a known fix belongs to that fix's problem, whatever was suggested after.
     signature = (

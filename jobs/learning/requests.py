@@ -78,6 +78,10 @@ class LearningRequests:
         """Rebuild one person's Home tab, once per Slack delivery key."""
         return self._enqueue("publish_home", key, [user_id])
 
+    def resolution_level(self, key: str, case_id: int, level: str, user_id: str, channel_id: str) -> bool:
+        """The answer to "how was it resolved?", once per Slack delivery key."""
+        return self._enqueue("record_resolution_level", key, [case_id, level, user_id, channel_id])
+
     def stats(self, key: str, query: StatsQuery) -> bool:
         """`/faultmaven stats [7d|30d|90d] [service]`, once per Slack delivery key."""
         return self._enqueue(

@@ -29,6 +29,8 @@ def upgrade() -> None:
         sa.Column("success", sa.Boolean(), nullable=False),
         sa.Column("failed_fix_keys", sa.Text(), nullable=False),
         sa.Column("inferred", sa.Boolean(), nullable=False),
+        sa.Column("stated_level", sa.String(16), nullable=True),
+        sa.Column("question_ts", sa.String(32), nullable=True),
         sa.Column("stated_fix", sa.Text(), nullable=False),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=False),

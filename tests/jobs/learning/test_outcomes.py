@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from starlette.testclient import TestClient
@@ -11,7 +12,9 @@ from engine.models import Diagnosis
 from jobs.runbook_library import RunbookLibrary
 from jobs.runtime import JobContext
 from storage.learning_models import CaseOutcomeRow
+from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.learning.helpers import open_case, resolve
+from tests.jobs.runbook_helpers import press
 from tests.jobs.test_runbook_feedback import vote
 
 REDIS = "redis on cache-01 rejects writes: OOM command not allowed when used memory > maxmemory"
@@ -91,3 +94,48 @@ def test_each_path_gets_its_level_and_the_signature_figures_count_every_case_onc
     )
     assert 0.0 < stats.success_low < 2 / 3 < stats.success_high < 1.0
     assert stats.median_resolution_s is not None and stats.mean_resolution_s is not None
+
+
+def test_when_nothing_tells_one_question_is_asked_and_the_answer_sets_the_level(
+    web: TestClient,
+    services: Services,
+    slack: FakeSlackApi,
+    job_context: JobContext,
+    run_jobs: Callable[[], None],
+) -> None:
+    case = open_case(services, run_jobs, REDIS)
+    resolve(web, case, "restarted the box by hand")
+    run_jobs()
+    resolve(web, case, "restarted the box by hand")  # a retried delivery: still one question
+    run_jobs()
+
+    [question] = [
+        m for m in slack.thread("C111", case.root_ts or "") if m["text"] == f"How was {case.ref} resolved?"
+    ]
+    press(web, "fm_resolution_level_escalated", f"{case.id}:escalated", "W5", channel="C999")  # wrong channel
+    run_jobs()
+    assert outcome_of(job_context, case.id).level == "L3"
+    press(web, "fm_resolution_level_escalated", f"{case.id}:escalated", "W5")
+    run_jobs()
+
+    after = outcome_of(job_context, case.id)
+    assert (after.level, after.success, after.stated_level) == ("escalated", False, "escalated")
+    stats = job_context.learning.outcomes.stats(after.signature)  # type: ignore[union-attr]
+    assert stats is not None and (stats.escalated, stats.l3, stats.successes) == (1, 0, 0)
+    shown = json.dumps(slack.messages[str(question["ts"])]["blocks"], ensure_ascii=False)
+    assert "resolved with: *Escalated* (answered by <@W5>)" in shown
+
+
+def test_no_question_when_suggested_runbooks_can_still_be_voted_on(
+    web: TestClient,
+    services: Services,
+    slack: FakeSlackApi,
+    job_context: JobContext,
+    runbook_library: RunbookLibrary,
+    run_jobs: Callable[[], None],
+) -> None:
+    job_context.runbooks = runbook_library
+    case = open_case(services, run_jobs, REDIS)
+    resolve(web, case, "restarted the box by hand")
+    run_jobs()
+    assert not [m for m in slack.thread("C111", case.root_ts or "") if m["text"].startswith("How was")]
