@@ -12,6 +12,7 @@ from jobs.audit_events import audit_resolution
 from jobs.cases import case_card
 from jobs.incident_payloads import PAGERDUTY
 from jobs.incidents import incident_runtime, render_root
+from jobs.learning.home import refresh_homes
 from jobs.learning.outcome_questions import ask_how_it_was_resolved
 from jobs.learning.outcomes import record_outcome
 from jobs.pagerduty import PagerDutyError
@@ -55,6 +56,7 @@ def resolve_case(resolution_id: int) -> dict[str, Any]:
     ask_how_it_was_resolved(ctx, case)  # only when nothing in the case can tell
     ask_for_runbook_feedback(ctx, case.id)  # before the offer: first "did they help?", then "write one?"
     offer_runbook(ctx, case, resolution_id)
+    refresh_homes(ctx, [case.reporter_id])  # the case leaves the reporter's Home tab
     ctx.cases.claim_job(f"resolve_case:{resolution_id}")
     log.info("case resolved from slack", extra={"case": case.ref})
     return {"status": "resolved", "case": case.ref}

@@ -77,6 +77,19 @@ def home_view(ctx: JobContext, user_id: str) -> HomeView:
     )
 
 
+def refresh_homes(ctx: JobContext, user_ids: list[str]) -> None:
+    """Re-publish the Home tabs something just changed for (user ids only; groups are not expanded)."""
+    if ctx.learning is None:
+        return
+    for user_id in dict.fromkeys(u for u in user_ids if u[:1] in ("U", "W")):
+        ctx.slack.views_publish(user_id=user_id, view=build_home_view(home_view(ctx, user_id)))
+
+
+def reviewer_ids(ctx: JobContext) -> list[str]:
+    """The runbook reviewers listed by user id (they review known fixes too)."""
+    return [r for r in ctx.runbook_reviewers if not r.startswith("S")]
+
+
 def publish_home(user_id: str) -> dict[str, Any]:
     """Rebuild and publish one person's Home tab (idempotent: the latest publish wins)."""
     ctx = current_context()

@@ -12,6 +12,7 @@ from engine.learning.promotion import FixTrial, PromotionEvidence, known_fix_dia
 from engine.models import Diagnosis
 from engine.runbooks.reviewers import is_reviewer
 from jobs.audit import record_audit
+from jobs.learning.home import refresh_homes, reviewer_ids
 from jobs.learning.memory import recall_past_cases
 from jobs.learning.runtime import LearningRuntime
 from jobs.runbook_reviews import reviewer_group_members
@@ -114,6 +115,8 @@ def consider_promotion(ctx: JobContext, case: Case, signature: str) -> list[int]
             event_key=f"known_fix_proposed:{row.id}",
         )
         proposed.append(row.id)
+    if proposed:
+        refresh_homes(ctx, reviewer_ids(ctx))
     return proposed
 
 
@@ -192,5 +195,6 @@ def decide_known_fix(
         data={"known_fix": f"KF-{row.id}", "signature": row.signature, "fix": row.fix_key, **texts},
         event_key=f"known_fix_{status}:{row.id}",
     )
+    refresh_homes(ctx, reviewer_ids(ctx))
     log.info("known fix decided", extra={"known_fix": row.id, "status": status})
     return {"status": status, "fix_id": row.id}

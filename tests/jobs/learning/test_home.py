@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from starlette.testclient import TestClient
 
+from bot.ids import Ids
 from bot.services import Services
 from jobs.runtime import JobContext
 from storage.actions import ActionRepository, NewProposal
@@ -15,7 +16,8 @@ from storage.known_fixes import KnownFixRepository, NewKnownFix
 from storage.runbooks import RunbookFields, RunbookRepository
 from tests.fakes.signing import event_body, signed_headers
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.learning.helpers import open_case
+from tests.jobs.learning.helpers import open_case, resolve
+from tests.jobs.runbook_helpers import opened_view, press, submit
 
 
 def open_home(web: TestClient, user: str, n: int) -> None:
@@ -30,7 +32,8 @@ def open_home(web: TestClient, user: str, n: int) -> None:
 
 
 def published(slack: FakeSlackApi, user: str) -> str:
-    [call] = [c for c in slack.calls_to("views.publish") if c.params["user_id"] == user]
+    """The user's Home tab as last published."""
+    call = [c for c in slack.calls_to("views.publish") if c.params["user_id"] == user][-1]
     view = call.params["view"]
     return json.dumps(json.loads(view) if isinstance(view, str) else view, ensure_ascii=False)
 
@@ -85,3 +88,27 @@ def test_home_shows_each_person_their_cases_approvals_and_reviews(
     assert "Nothing to approve." in w2, "W2 requested the only action"
     assert f"RB-{draft.id:04d}" in w2 and "KF-1" in w2 and "resolved 5/5 times" in w2
     assert "Team, last 30 days" in w1 and "2 opened · 0 resolved" in w1
+
+
+def test_home_is_refreshed_when_the_reporters_case_resolves_and_when_a_reviewer_decides(
+    web: TestClient,
+    services: Services,
+    slack: FakeSlackApi,
+    job_context: JobContext,
+    run_jobs: Callable[[], None],
+) -> None:
+    job_context.runbook_reviewers = ("W2", "S0GROUP")
+    mine = open_case(services, run_jobs, "disk full on web-03: no space left on device", reporter="W1")
+    KnownFixRepository(make_session_factory(services.db)).propose(
+        NewKnownFix("database|runbook:4|-", "runbook:4", "Follow RB-0004: raise maxmemory", 5, 5, "{}")
+    )
+    slack.workspace.usergroups["S0GROUP"] = []
+
+    resolve(web, mine, "cleaned /var/log")
+    run_jobs()
+    assert mine.ref not in published(slack, "W1") and "No open cases of yours." in published(slack, "W1")
+
+    press(web, Ids.KNOWN_FIX_REJECT_BUTTON, "1", "W2")
+    submit(web, opened_view(slack), {Ids.KNOWN_FIX_REASON: "too broad"}, "W2")
+    run_jobs()
+    assert "No promotions waiting." in published(slack, "W2"), "W2's Home no longer lists KF-1"
