@@ -14,6 +14,7 @@ from storage.db import make_session_factory
 from storage.home_items import HomeItemsReader
 from storage.known_fixes import KnownFixRepository
 from storage.outcomes import OutcomeRepository
+from storage.runbook_usage import RunbookUsageReader
 from storage.team_stats import TeamStatsReader
 
 
@@ -30,9 +31,12 @@ def build_learning_runtime(
         team=TeamStatsReader(sessions),
         known_fixes=KnownFixRepository(sessions),
         home=HomeItemsReader(sessions),
+        runbook_usage=RunbookUsageReader(sessions),
         embedder=embedder,
     )
     if settings is not None:
         runtime.promotion_min_cases = settings.faultmaven_promotion_min_cases
         runtime.promotion_min_success = settings.faultmaven_promotion_min_success
+        runtime.stale_days = settings.faultmaven_stale_runbook_days
+        runtime.stale_min_success = settings.faultmaven_stale_runbook_min_success
     return runtime

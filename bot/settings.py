@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     # Known fixes: a fix that resolved one problem this many times at this success rate is proposed.
     faultmaven_promotion_min_cases: int = Field(default=5, ge=1)
     faultmaven_promotion_min_success: float = Field(default=0.9, gt=0.0, le=1.0)
+    # Stale runbooks, flagged in the review queue: idle this many days, or working less often than this.
+    faultmaven_stale_runbook_days: int = Field(default=90, ge=1)
+    faultmaven_stale_runbook_min_success: float = Field(default=0.5, ge=0.0, le=1.0)
     log_level: str = "INFO"
     # Incidents (PagerDuty V3 and Alertmanager webhooks open cases; see README "Incidents").
     pagerduty_webhook_secret: SecretStr | None = None  # comma-separated: old,new during rotation

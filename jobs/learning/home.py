@@ -46,11 +46,18 @@ def home_view(ctx: JobContext, user_id: str) -> HomeView:
     if ctx.learning is None:
         raise RuntimeError("no learning runtime in the JobContext: start jobs through `faultmaven worker`")
     home = ctx.learning.home
-    members = reviewer_group_members(ctx) if ctx.runbook_reviewers else {}
+    waiting_drafts, waiting_fixes = (
+        home.runbooks_awaiting_review(AWAITING_REVIEW),
+        home.proposed_known_fixes(),
+    )
+    # Group membership costs Slack calls: asked only when there is something to review.
+    members = (
+        reviewer_group_members(ctx) if ctx.runbook_reviewers and (waiting_drafts or waiting_fixes) else {}
+    )
     reviewer = is_reviewer(user_id, ctx.runbook_reviewers, members)
     drafts = [
         HomeItem(ref=f"RB-{r.id:04d}", text=r.title)
-        for r in home.runbooks_awaiting_review(AWAITING_REVIEW)
+        for r in waiting_drafts
         if reviewer and user_id not in (r.author, r.edited_by)
     ]
     promotions = [
@@ -59,7 +66,7 @@ def home_view(ctx: JobContext, user_id: str) -> HomeView:
             text=f"{f.fix_text} ({signature_label(f.signature)}, resolved {f.successes}/{f.trials} times)",
             link=thread_link(ctx, f.channel_id, f.card_ts) if f.channel_id else None,
         )
-        for f in home.proposed_known_fixes()
+        for f in waiting_fixes
         if reviewer
     ]
     figures = gather_figures(ctx, HEADLINE_DAYS, "")

@@ -6,12 +6,15 @@ from dataclasses import dataclass, field
 
 from engine.learning.memory import MIN_SIMILARITY, PastCase
 from engine.learning.promotion import MIN_CASES, MIN_SUCCESS
+from engine.learning.staleness import MIN_SUCCESS as STALE_MIN_SUCCESS
+from engine.learning.staleness import STALE_DAYS
 from engine.search.embedding import Embedder
 from storage.case_facts import CaseFactsReader
 from storage.case_history import CaseHistoryReader
 from storage.home_items import HomeItemsReader
 from storage.known_fixes import KnownFixRepository
 from storage.outcomes import OutcomeRepository
+from storage.runbook_usage import RunbookUsageReader
 from storage.team_stats import TeamStatsReader
 
 
@@ -23,11 +26,14 @@ class LearningRuntime:
     team: TeamStatsReader
     known_fixes: KnownFixRepository
     home: HomeItemsReader
+    runbook_usage: RunbookUsageReader
     # The sentence model "seen before" compares meanings with; None: memory stays silent.
     embedder: Embedder | None = None
     memory_min_similarity: float = MIN_SIMILARITY
     promotion_min_cases: int = MIN_CASES
     promotion_min_success: float = MIN_SUCCESS
+    stale_days: int = STALE_DAYS
+    stale_min_success: float = STALE_MIN_SUCCESS
     # Past cases change only when re-resolved, so their vectors are kept for the worker's life.
     _vectors: dict[tuple[int, str], list[float]] = field(default_factory=dict)
 
