@@ -105,3 +105,4 @@ class Ids(StrEnum):
     RESOLUTION_LEVEL_L3 = "fm_resolution_level_L3"
     RESOLUTION_LEVEL_ESCALATED = "fm_resolution_level_escalated"
     STALE_RUNBOOKS = "fm_stale_runbooks"
+    KNOWN_FIX_QUEUE = "fm_known_fix_queue"

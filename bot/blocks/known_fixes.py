@@ -144,3 +144,20 @@ def build_known_fix_reject_modal(target: KnownFixTarget) -> View:
         private_metadata=target.model_dump_json(),
         blocks=[_field(Ids.KNOWN_FIX_REASON, "Reason", None, multiline=True)],
     )
+
+
+class QueuedKnownFix(BaseModel):
+    ref: str
+    text: str
+    link: str | None = None
+
+
+def build_known_fix_queue_blocks(queued: list[QueuedKnownFix]) -> list[Block]:
+    """Proposed known fixes under the review queue, each linked to its card; nothing when none wait."""
+    if not queued:
+        return []
+    lines = [f"🏅 *Known fixes waiting for review ({len(queued)})*"]
+    for item in queued[:10]:
+        ref = f"<{escape_mrkdwn(item.link)}|{item.ref}>" if item.link else item.ref
+        lines.append(f"• *{ref}* {escape_mrkdwn(clip(item.text, 200))}")
+    return [SectionBlock(block_id=Ids.KNOWN_FIX_QUEUE, text=MarkdownTextObject(text="\n".join(lines)[:2900]))]

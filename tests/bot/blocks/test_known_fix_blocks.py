@@ -8,8 +8,10 @@ from pathlib import Path
 from bot.blocks.known_fixes import (
     KnownFixCard,
     KnownFixTarget,
+    QueuedKnownFix,
     build_known_fix_approve_modal,
     build_known_fix_card_blocks,
+    build_known_fix_queue_blocks,
     build_known_fix_reject_modal,
 )
 from tests.snapshots import assert_matches_snapshot
@@ -52,3 +54,12 @@ def test_decided_cards_show_who_and_why_escaped_with_only_the_buttons_that_apply
     rejected = blocks(CARD.model_copy(update={"status": "rejected", "reviewer": "W9", "reason": "<!here>"}))
     assert "Rejected by <@W9>: &lt;!here&gt;" in rejected and '"actions"' not in rejected
     assert "resolved 7/7 times (95% interval 65%–100%), median time to resolution 25 min" in blocks(CARD)
+
+
+def test_review_queue_lists_proposed_fixes_linked_and_escaped() -> None:
+    assert build_known_fix_queue_blocks([]) == []
+    [block] = build_known_fix_queue_blocks(
+        [QueuedKnownFix(ref="KF-2", text="a <b>", link="https://x.invalid/p")]
+    )
+    text = json.dumps(block.to_dict())
+    assert "<https://x.invalid/p|KF-2>" in text and "a &lt;b&gt;" in text

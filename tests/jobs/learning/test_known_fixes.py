@@ -19,7 +19,7 @@ from storage.models import Case
 from tests.fakes.anthropic_api import FakeMessagesApi
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.learning.helpers import open_case, resolve
-from tests.jobs.runbook_helpers import opened_view, press, submit
+from tests.jobs.runbook_helpers import opened_view, press, slash, submit
 from tests.jobs.test_runbook_feedback import vote
 
 REDIS = "redis on cache-01 rejects writes: OOM command not allowed when used memory > maxmemory"
@@ -134,6 +134,12 @@ def test_failures_count_against_a_fix_and_a_rejection_records_the_reason(
     resolve_with_runbook(web, services, redis_id, run_jobs, worked=True)
     [card] = cards(slack)
     assert "resolved 6/7 times" in shown(slack, card)
+    slash(web, "runbook review", "W9")
+    run_jobs()
+    queue = json.dumps(slack.calls_to("chat.postEphemeral")[-1].params["blocks"], ensure_ascii=False)
+    assert (
+        "Known fixes waiting for review (1)" in queue and "|KF-1>" in queue and "resolved 6/7 times" in queue
+    )
 
     press(web, Ids.KNOWN_FIX_REJECT_BUTTON, "1", "W9")
     submit(web, opened_view(slack), {Ids.KNOWN_FIX_REASON: "needs a <capacity> review first"}, "W9")
