@@ -7,11 +7,23 @@ from slack_bolt import App
 from bot.actions import load_configured_policy
 from bot.services import Services
 from bot.settings import Settings
-from handlers import action_forms, actions, approvals, commands, events, runbook_feedback, views
+from handlers import (
+    action_forms,
+    actions,
+    approvals,
+    commands,
+    events,
+    home,
+    known_fixes,
+    outcome_questions,
+    runbook_feedback,
+    views,
+)
 from handlers.listener_errors import answer_listener_error
 from jobs.action_forms import RunActionForms
 from jobs.action_requests import ActionRequests
 from jobs.audit_trail import AuditRequests
+from jobs.learning.requests import LearningRequests
 from jobs.notices import Notices
 from jobs.runbook_requests import RunbookRequests
 from jobs.slack import make_ack_path_client
@@ -46,8 +58,14 @@ def create_app(settings: Settings, services: Services) -> App:
     notices = Notices(submitter)
     runbooks = RunbookRequests(submitter, RunbookRepository(sessions))
     audits = AuditRequests(services.cases, submitter)
-    commands.register(app, services.intake, settings.slack_command, runbooks, audits=audits)
+    learning = LearningRequests(submitter)
+    commands.register(
+        app, services.intake, settings.slack_command, runbooks, audits=audits, learning=learning
+    )
     actions.register(app, runbooks, notices)
+    known_fixes.register(app, learning)
+    home.register(app, learning)
+    outcome_questions.register(app, learning)
     runbook_feedback.register(app, runbooks)
     action_requests = ActionRequests(
         submitter,

@@ -68,6 +68,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli_runbooks import load_runbook_library
     from bot.engines import build_diagnosis_engine, build_reply_triage, build_runbook_writer
     from bot.incidents import build_incident_runtime
+    from bot.learning import build_learning_runtime
     from bot.services import build_services
     from bot.worker_metrics import serve_worker_metrics
     from jobs.pacing import ChannelPacer
@@ -84,6 +85,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     if token is None:
         print("warning: SLACK_BOT_TOKEN is not set; jobs that post to Slack will fail", file=sys.stderr)
+    runbooks = load_runbook_library(settings, services.db)
     context = JobContext(
         cases=services.cases,
         slack=make_web_client(
@@ -94,9 +96,10 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         incidents=build_incident_runtime(settings, services.db, services.queue),
         engine=build_diagnosis_engine(settings),
         llm_usage=LlmUsageRepository(make_session_factory(services.db)),
-        runbooks=load_runbook_library(settings, services.db),
+        runbooks=runbooks,
         audit=AuditLog(make_session_factory(services.db)),
         actions=build_action_runtime(settings, services.db, services.queue),
+        learning=build_learning_runtime(services.db, runbooks.embedder, settings),
         runbook_min_similarity=settings.runbook_suggest_min_similarity,
         runbook_reviewers=settings.runbook_reviewers,
         runbook_writer=build_runbook_writer(settings),

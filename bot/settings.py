@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     # Who may approve drafted runbooks: Slack user ids and/or user group ids (S…), comma-separated.
     # Empty: anyone but the draft's author (and its last editor).
     faultmaven_runbook_reviewers: str = ""
+    # Known fixes: a fix that resolved one problem this many times at this success rate is proposed.
+    faultmaven_promotion_min_cases: int = Field(default=5, ge=1)
+    faultmaven_promotion_min_success: float = Field(default=0.9, gt=0.0, le=1.0)
+    # Stale runbooks, flagged in the review queue: idle this many days, or working less often than this.
+    faultmaven_stale_runbook_days: int = Field(default=90, ge=1)
+    faultmaven_stale_runbook_min_success: float = Field(default=0.5, ge=0.0, le=1.0)
     log_level: str = "INFO"
     # text: human-readable key=value lines; json: one object per line for log shippers.
     log_format: Literal["text", "json"] = "text"

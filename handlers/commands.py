@@ -12,11 +12,14 @@ from bot.blocks.report import build_report_modal, build_usage_blocks, usage_text
 from engine.errors import FaultMavenError
 from handlers.approvals import open_propose_modal
 from handlers.audit_commands import handle_audit_command
+from handlers.learning_commands import SUBCOMMANDS as LEARNING_SUBCOMMANDS
+from handlers.learning_commands import handle_learning_command
 from handlers.payloads import SlashCommand
 from handlers.runbook_commands import SUBCOMMANDS as RUNBOOK_SUBCOMMANDS
 from handlers.runbook_commands import handle_runbook_command
 from jobs.audit_trail import AuditRequests
 from jobs.intake import Intake, IntakeResult, NewCaseRequest
+from jobs.learning.requests import LearningRequests
 from jobs.runbook_requests import RunbookRequests
 
 log = logging.getLogger(__name__)
@@ -47,6 +50,7 @@ def register(
     command: str,
     runbooks: RunbookRequests | None = None,
     audits: AuditRequests | None = None,
+    learning: LearningRequests | None = None,
 ) -> None:
     """Attach the slash command listener."""
 
@@ -67,6 +71,9 @@ def register(
             return
         if runbooks is not None and cmd.subcommand in RUNBOOK_SUBCOMMANDS:
             handle_runbook_command(ack, cmd, runbooks, client)
+            return
+        if learning is not None and cmd.subcommand in LEARNING_SUBCOMMANDS:
+            handle_learning_command(ack, cmd, learning)
             return
         if audits is not None and cmd.subcommand == "audit":
             handle_audit_command(ack, cmd, audits)

@@ -23,6 +23,7 @@ from jobs.actions import (
     say_privately,
 )
 from jobs.audit import record_audit
+from jobs.learning.outcomes import refresh_outcome
 from jobs.runtime import JobContext
 from storage.action_models import ActionExecutionRow, ActionProposalRow
 from storage.actions import NewExecution
@@ -281,6 +282,7 @@ def record_fix_answer(
         data={"proposal_id": row.id, "result": verdict},
         event_key=f"action_verified:{row.id}:{user_id}:{verdict}",
     )
+    refresh_outcome(ctx, row.case_id)  # "did it fix it?" answered after resolution changes the level
     case = ctx.cases.get(row.case_id)
     done = [e for e in rt.repo.executions(row.id) if e.purpose == "execute"]
     if done:

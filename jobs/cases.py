@@ -7,11 +7,14 @@ from typing import Any
 
 from bot.blocks.case import CaseCard, build_case_root_blocks, build_progress_blocks, case_root_text
 from bot.blocks.diagnosis import build_diagnosis_blocks, build_followup_blocks, diagnosis_text
+from bot.blocks.memory import build_memory_blocks
 from engine.changes import shows_nothing_new
 from engine.models import CaseContext, CaseStatus, Diagnosis, Severity, Turn
 from engine.redaction import MARKER_PREFIX
 from engine.reports import is_long_paste
 from jobs.audit_events import audit_case_diagnosed, audit_thread_turn
+from jobs.learning.known_fixes import known_fix_answer
+from jobs.learning.memory import memory_view
 from jobs.report_snippets import upload_report_snippet
 from jobs.runbooks import post_suggestions
 from jobs.runtime import JobContext, current_context
@@ -129,14 +132,16 @@ def diagnose_case(case_id: int) -> dict[str, Any]:
         text="Investigating…",
         blocks=build_progress_blocks("matching known failure patterns"),
     )
-    diagnosis = ctx.engine.diagnose(case_context(case))
+    # An approved known fix for this problem answers first: instant, and no LLM call.
+    diagnosis = known_fix_answer(ctx, case) or ctx.engine.diagnose(case_context(case))
     record_llm_usage(ctx, case.id, f"diagnose_case:{case_id}", diagnosis)
     audit_case_diagnosed(ctx, case, diagnosis)
+    memory = build_memory_blocks(memory_view(ctx, case))
     ctx.slack.chat_update(
         channel=case.channel_id,
         ts=progress_ts,
         text=diagnosis_text(case.ref, diagnosis),
-        blocks=build_diagnosis_blocks(case.ref, diagnosis, case_id=case.id),
+        blocks=[*build_diagnosis_blocks(case.ref, diagnosis, case_id=case.id), *memory],
     )
     ctx.cases.update_case(case.id, diagnosis_json=diagnosis.model_dump_json())
     ctx.cases.add_bot_message(case.id, ctx.bot_user_id, diagnosis.summary, progress_ts)

@@ -79,6 +79,13 @@ JOBS: dict[str, JobSpec] = {
     "create_runbook_draft": JobSpec("jobs.runbook_drafts.create_runbook_draft", "low", 240),
     "create_runbook_draft_with_fix": JobSpec("jobs.runbook_drafts.create_runbook_draft_with_fix", "low", 240),
     "upload_audit_trail": JobSpec("jobs.audit_trail.upload_audit_trail", "low", 120),
+    # Learning: read-only answers to list / status / stats.
+    "list_open_cases": JobSpec("jobs.learning.case_lists.list_open_cases", "high", 30),
+    "show_case_status": JobSpec("jobs.learning.case_lists.show_case_status", "high", 30),
+    "show_team_stats": JobSpec("jobs.learning.stats.show_team_stats", "default", 120),
+    "record_resolution_level": JobSpec("jobs.learning.outcome_questions.record_resolution_level", "high", 30),
+    "publish_home": JobSpec("jobs.learning.home.publish_home", "default", 60),
+    "decide_known_fix": JobSpec("jobs.learning.known_fixes.decide_known_fix", "high", 30),
 }
 
 

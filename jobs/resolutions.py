@@ -14,11 +14,14 @@ from jobs.audit_events import audit_resolution
 from jobs.cases import case_card
 from jobs.incident_payloads import PAGERDUTY
 from jobs.incidents import incident_runtime, render_root
+from jobs.learning.home import refresh_homes
+from jobs.learning.outcome_questions import ask_how_it_was_resolved
+from jobs.learning.outcomes import record_outcome
 from jobs.pagerduty import PagerDutyError
 from jobs.runbook_drafts import offer_runbook
 from jobs.runbook_feedback import ask_for_runbook_feedback
 from jobs.runtime import JobContext
-from storage.models import Case
+from storage.models import Case, as_utc
 from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,7 @@ def resolve_case(resolution_id: int) -> dict[str, Any]:
         )
         rt.repo.ensure_job(follow_up)
         rt.queue.enqueue(follow_up)
+    record_outcome(ctx, case, resolution_id, resolution.summary, as_utc(resolution.created_at))
     ctx.cases.update_case(case.id, status=CaseStatus.RESOLVED.value)
     audit_resolution(ctx, case, resolution)
     if incident is not None:
@@ -52,8 +56,10 @@ def resolve_case(resolution_id: int) -> dict[str, Any]:
         resp = ctx.slack.chat_postMessage(channel=case.channel_id, thread_ts=case.root_ts, text=text)
         rt.repo.update_resolution(resolution_id, posted_ts=str(resp["ts"]))
     withdraw_pending_requests(ctx, case)
+    ask_how_it_was_resolved(ctx, case)  # only when nothing in the case can tell
     ask_for_runbook_feedback(ctx, case.id)  # before the offer: first "did they help?", then "write one?"
     offer_runbook(ctx, case, resolution_id)
+    refresh_homes(ctx, [case.reporter_id])  # the case leaves the reporter's Home tab
     ctx.cases.claim_job(f"resolve_case:{resolution_id}")
     log.info("case resolved from slack", extra={"case": case.ref})
     return {"status": "resolved", "case": case.ref}

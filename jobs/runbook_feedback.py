@@ -20,6 +20,7 @@ from bot.blocks.runbook_feedback import (
 )
 from engine.models import CaseStatus
 from jobs.audit import record_audit
+from jobs.learning.outcomes import refresh_outcome
 from jobs.runbook_library import RunbookLibrary
 from jobs.runtime import JobContext, current_context
 from jobs.submission import claim_outbox
@@ -140,6 +141,7 @@ def record_runbook_vote(
         data={"runbook": f"RB-{runbook_id:04d}", "worked": worked, "outcome": outcome.value},
         event_key=f"runbook_feedback:{case_id}:{runbook_id}:{user_id}:{int(worked)}",
     )
+    refresh_outcome(ctx, case_id)  # a vote after resolution changes how the case was resolved
     # Always re-render, even for an unchanged vote: a retry after a failed update must still show it.
     ctx.slack.chat_update(
         channel=prompt.channel_id,

@@ -8,9 +8,13 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.known_fixes import build_known_fix_queue_blocks
 from bot.blocks.runbook_review import build_review_queue_blocks, review_queue_text
+from bot.blocks.stale_runbooks import build_stale_runbook_blocks
 from engine.runbooks.models import RunbookStatus
 from engine.runbooks.reviewers import reviewer_groups
+from jobs.learning.review_queue import queued_known_fixes
+from jobs.learning.staleness import find_stale_runbooks
 from jobs.runbook_library import runbook_from_row
 from jobs.runtime import JobContext, current_context
 from jobs.submission import claim_outbox
@@ -55,6 +59,10 @@ def list_runbook_reviews(channel_id: str, user_id: str, outbox_key: str = "") ->
         channel=channel_id,
         user=user_id,
         text=review_queue_text(len(runbooks)),
-        blocks=build_review_queue_blocks(runbooks, ctx.runbook_reviewers, datetime.now(UTC)),
+        blocks=[
+            *build_review_queue_blocks(runbooks, ctx.runbook_reviewers, datetime.now(UTC)),
+            *build_known_fix_queue_blocks(queued_known_fixes(ctx)),
+            *build_stale_runbook_blocks(find_stale_runbooks(ctx)),
+        ],
     )
     return {"status": "listed", "runbooks": [r.ref for r in runbooks]}

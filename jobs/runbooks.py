@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from slack_sdk.web import SlackResponse
 
+from bot.blocks.memory import build_past_case_results_blocks
 from bot.blocks.mrkdwn import escape
 from bot.blocks.runbooks import (
     RunbookHit,
@@ -19,6 +20,7 @@ from bot.blocks.runbooks import (
     suggestions_text,
 )
 from jobs.channels import parse_channel_ref
+from jobs.learning.memory import search_past_cases
 from jobs.runbook_library import RunbookLibrary, RunbookResult
 from jobs.runtime import JobContext, current_context
 from jobs.submission import claim_outbox
@@ -82,13 +84,14 @@ def search_runbooks(channel_id: str, user_id: str, query: str, outbox_key: str =
     claim_outbox(ctx.cases, outbox_key)
     results = _library(ctx).search(query, k=5)
     hits = [RunbookHit(runbook=r.runbook, similarity=r.hit.similarity) for r in results]
+    past = search_past_cases(ctx, query)
     ctx.slack.chat_postEphemeral(
         channel=channel_id,
         user=user_id,
-        text=f"{len(hits)} runbooks for “{query[:80]}”",
-        blocks=build_search_result_blocks(query, hits),
+        text=f"{len(hits)} runbooks for “{escape(query[:80])}”",
+        blocks=[*build_search_result_blocks(query, hits), *build_past_case_results_blocks(query, past)],
     )
-    return {"results": [h.runbook.ref for h in hits]}
+    return {"results": [h.runbook.ref for h in hits], "cases": [p.ref for p in past]}
 
 
 def share_runbook(

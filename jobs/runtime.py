@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from jobs.action_runtime import ActionRuntime
     from jobs.channels import ChannelDirectory
     from jobs.incident_runtime import IncidentRuntime
+    from jobs.learning.runtime import LearningRuntime
     from jobs.runbook_library import RunbookLibrary
     from storage.audit import AuditLog
     from storage.cases import CaseRepository
@@ -45,6 +46,7 @@ class JobContext:
     runbooks: RunbookLibrary | None = None
     audit: AuditLog | None = None
     actions: ActionRuntime | None = None
+    learning: LearningRuntime | None = None
     # Cosine similarity a runbook needs before it is suggested on a new case. 0.5 was calibrated
     # on the dev half of the shared symptom reports and on incident reports the shipped library
     # mostly has no runbook for: at 0.35 three in four of those got a suggestion, at 0.5 under one

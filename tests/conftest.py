@@ -19,6 +19,7 @@ from bot.actions import build_action_runtime, build_executors
 from bot.app import create_app
 from bot.cli_runbooks import SHIPPED_RUNBOOKS
 from bot.incidents import build_incident_runtime
+from bot.learning import build_learning_runtime
 from bot.redis_server import RedisServer, start_redis
 from bot.services import Services, build_services
 from bot.settings import Settings
@@ -170,6 +171,7 @@ def job_context(
         incidents=build_incident_runtime(settings, services.db, services.queue),
         audit=AuditLog(make_session_factory(services.db)),
         reply_triage=ReplyTriage(embedder),
+        learning=build_learning_runtime(services.db, embedder, settings),
     )
     install_context(context)
     return context

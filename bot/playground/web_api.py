@@ -25,6 +25,7 @@ from bot.playground.conversations_api import (
 )
 from bot.playground.files_api import complete_upload_external, get_upload_url_external
 from bot.playground.message_metadata import parse_metadata
+from bot.playground.permalinks_api import get_permalink
 from bot.playground.reactions_api import add_reaction
 from bot.playground.workspace import APP_ID, BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_ID, USERS, Call, Workspace
 
@@ -255,6 +256,7 @@ METHODS: dict[str, Callable[[Workspace, dict[str, Any]], dict[str, Any]]] = {
     "usergroups.users.list": _usergroup_users,
     "files.getUploadURLExternal": get_upload_url_external,
     "files.completeUploadExternal": complete_upload_external,
+    "chat.getPermalink": get_permalink,
 }
 
 

@@ -1,0 +1,1 @@
+"""Learning from resolved cases: outcomes, pattern figures, memory of past cases, proven fixes."""

@@ -1,0 +1,1 @@
+"""Learning jobs: record how cases were resolved, remember them, and report the team's figures."""

@@ -1,0 +1,98 @@
+"""'Seen before' on new cases: the right past case, with a link; silence for unrelated reports."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from starlette.testclient import TestClient
+
+from bot.playground.permalinks_api import PERMALINK_BASE
+from bot.services import Services
+from jobs.runbook_library import RunbookLibrary
+from jobs.runtime import JobContext
+from storage.models import Case
+from tests.fakes.slack_api import FakeSlackApi
+from tests.jobs.learning.helpers import open_case, resolve
+from tests.jobs.runbook_helpers import slash
+
+REDIS = "redis on cache-01 rejects writes: OOM command not allowed when used memory > maxmemory"
+REDIS_AGAIN = (
+    "cache-01 redis is refusing SET commands, error says OOM command not allowed, memory at maxmemory"
+)
+DISK = "disk full on web-03: no space left on device, /var/log is 100%"
+FIX = "raised maxmemory to 4gb and set allkeys-lru"
+
+
+def diagnosis_blocks(slack: FakeSlackApi, case: Case) -> str:
+    """The case's diagnosis message as it is now."""
+    assert case.progress_ts is not None
+    return json.dumps(slack.messages[case.progress_ts]["blocks"], ensure_ascii=False)
+
+
+def test_a_repeat_problem_shows_the_past_case_and_an_unrelated_one_stays_silent(
+    web: TestClient,
+    services: Services,
+    slack: FakeSlackApi,
+    job_context: JobContext,
+    run_jobs: Callable[[], None],
+) -> None:
+    first = open_case(services, run_jobs, REDIS)
+    assert "Seen before" not in diagnosis_blocks(slack, first), "nothing is resolved yet"
+    resolve(web, first, FIX)
+    run_jobs()
+
+    again = services.cases.get(open_case(services, run_jobs, REDIS_AGAIN).id)
+    unrelated = services.cases.get(open_case(services, run_jobs, DISK).id)
+    assert again is not None and unrelated is not None
+
+    shown = diagnosis_blocks(slack, again)
+    link = f"<{PERMALINK_BASE}/C111/p{(first.root_ts or '').replace('.', '')}|{first.ref}>"
+    assert shown.count("Seen before") == 1
+    assert link in shown and FIX in shown and "resolved following FaultMaven's lead in" in shown
+    assert "Seen before" not in diagnosis_blocks(slack, unrelated)
+    assert "time in 30 days" not in shown, "two occurrences are not a pattern yet"
+
+
+def test_the_fourth_repeat_within_a_month_says_so(
+    web: TestClient,
+    services: Services,
+    slack: FakeSlackApi,
+    job_context: JobContext,
+    run_jobs: Callable[[], None],
+) -> None:
+    for _ in range(3):
+        past = open_case(services, run_jobs, REDIS)
+        resolve(web, past, FIX)
+        run_jobs()
+
+    fourth = services.cases.get(open_case(services, run_jobs, REDIS_AGAIN).id)
+    assert fourth is not None
+
+    shown = diagnosis_blocks(slack, fourth)
+    assert shown.count("Seen before") == 2, "at most two lines however many match"
+    assert "This is the 4th time in 30 days" in shown
+
+
+def test_search_lists_past_cases_under_the_runbooks_only_when_close(
+    web: TestClient,
+    services: Services,
+    slack: FakeSlackApi,
+    job_context: JobContext,
+    runbook_library: RunbookLibrary,
+    run_jobs: Callable[[], None],
+) -> None:
+    job_context.runbooks = runbook_library
+    past = open_case(services, run_jobs, REDIS)
+    resolve(web, past, FIX)
+    run_jobs()
+
+    slash(web, "search redis out of memory", "W5")
+    slash(web, "search disk full", "W5")
+    run_jobs()
+
+    answers = {c.params["text"]: json.dumps(c.params["blocks"]) for c in slack.calls_to("chat.postEphemeral")}
+    redis_answer = next(blocks for text, blocks in answers.items() if "redis out of memory" in text)
+    disk_answer = next(blocks for text, blocks in answers.items() if "disk full" in text)
+    assert "Past cases for" in redis_answer and f"|{past.ref}>" in redis_answer and FIX in redis_answer
+    assert "Runbooks for" in disk_answer and "Past cases" not in disk_answer
