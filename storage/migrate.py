@@ -9,6 +9,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -52,10 +53,11 @@ def _migration_lock(database_url: str) -> Iterator[None]:
 
 
 def upgrade(database_url: str) -> None:
-    """Bring the schema to the newest revision of every branch.
-
-    Features add their tables as independent branches off the base revision ("heads"), so parallel
-    work never fights over one linear chain.
-    """
+    """Bring the schema to the one head revision (a test keeps it to one)."""
     with _migration_lock(database_url):
-        command.upgrade(alembic_config(database_url), "heads")
+        command.upgrade(alembic_config(database_url), "head")
+
+
+def migration_heads() -> list[str]:
+    """The head revisions of our migration scripts: exactly one when the history is sound."""
+    return list(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
