@@ -32,8 +32,12 @@ class RequestRefused(Exception):
 
     def response(self) -> JSONResponse:
         """The answer the sender sees: a status, a code and a reason of our own words (never their body)."""
+        # The body may be unread: the connection is closed after this answer, and the sender is told
+        # so rather than finding out on its next request.
         return JSONResponse(
-            {"ok": False, "error": self.error, "reason": self.reason}, status_code=self.status
+            {"ok": False, "error": self.error, "reason": self.reason},
+            status_code=self.status,
+            headers={"Connection": "close"},
         )
 
 

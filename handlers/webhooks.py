@@ -53,7 +53,10 @@ def _reason(error: ValidationError) -> str:
 
 
 def _error(status: int, error: str, reason: str) -> JSONResponse:
-    return JSONResponse({"ok": False, "error": error, "reason": reason}, status_code=status)
+    # Refusals may leave the body unread: close the connection and say so, so no client reuses it.
+    return JSONResponse(
+        {"ok": False, "error": error, "reason": reason}, status_code=status, headers={"Connection": "close"}
+    )
 
 
 def _record(intake: IncidentIntake, **event: Any) -> Response:

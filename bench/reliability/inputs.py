@@ -123,6 +123,7 @@ def fuzz(stack: Stack, total: int, seed: int = 7) -> Result:
     signed = _signed_cases(rng)
     paths = ("/slack/events", "/webhooks/pagerduty", "/webhooks/alertmanager", "/healthz", "/readyz", "/")
     statuses: dict[int, int] = {}
+    server_errors: dict[str, int] = {}
     crashes = 0
     rejected = 0
     logs_before = stack.log_bytes()
@@ -150,10 +151,16 @@ def fuzz(stack: Stack, total: int, seed: int = 7) -> Result:
                 content=raw,
                 headers=raw_headers(headers),
             )
-        except httpx.HTTPError:
+        except httpx.HTTPError as error:
+            # No answer at all counts as a server failure too.
             statuses[599] = statuses.get(599, 0) + 1
+            where = f"{path} {type(error).__name__}"
+            server_errors[where] = server_errors.get(where, 0) + 1
             continue
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        if response.status_code >= 500:
+            where = f"{response.request.method} {path} {response.status_code}"
+            server_errors[where] = server_errors.get(where, 0) + 1
         if response.status_code >= 400:
             rejected += 1
         if "Something went wrong" in response.text:
@@ -170,7 +177,7 @@ def fuzz(stack: Stack, total: int, seed: int = 7) -> Result:
         "0 5xx; 0 crashes; 0 failed jobs; < 1 KB log/rejected",
         figure,
         met,
-        {"statuses": statuses},
+        {"statuses": statuses, "server_errors": server_errors},
     )
 
 

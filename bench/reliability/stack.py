@@ -20,6 +20,7 @@ from redis import Redis
 from bench.harness import wait_healthy
 from bot.redis_server import RedisServer, free_port, start_redis
 from tests.conftest import ALERTMANAGER_TOKEN, BOT_TOKEN
+from tests.fakes.pagerduty_api import PD_WEBHOOK_SECRETS
 from tests.fakes.signing import SIGNING_SECRET, signed_headers, slash_command_body
 from tests.fakes.slack_api import FakeSlackApi
 
@@ -61,6 +62,8 @@ class Stack:
             "FAULTMAVEN_DATA_DIR": str(workdir),
             "FAULTMAVEN_EMBEDDING": "none",  # keyword search: these scenarios are about faults, not ranking
             "ALERTMANAGER_TOKEN": ALERTMANAGER_TOKEN,
+            # Every endpoint live, as in a real deployment (an unconfigured one answers 503 by design).
+            "PAGERDUTY_WEBHOOK_SECRET": ",".join(PD_WEBHOOK_SECRETS),
             "FAULTMAVEN_INCIDENT_CHANNEL": CHANNELS[0],
             "FAULTMAVEN_INCIDENT_DEBOUNCE_SECONDS": "0",
             **(extra_env or {}),
@@ -94,7 +97,8 @@ class Stack:
         """One live worker, started if none is running."""
         if not any(worker.poll() is None for worker in self.workers):
             self.start_worker()
-            time.sleep(1)
+        # Ready means a worker's heartbeat is fresh: /readyz says so once it is really serving.
+        self.wait(lambda: self.http.get(self.url + "/readyz").status_code == 200, timeout=90)
 
     def kill_workers(self) -> None:
         for worker in self.workers:
@@ -178,7 +182,7 @@ class Stack:
             try:
                 if predicate():
                     return time.monotonic() - started
-            except sqlite3.OperationalError:
+            except (sqlite3.OperationalError, httpx.HTTPError):
                 pass
             pause.wait(0.2)
         return None
