@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types unit eval bench reliability install redis browser clean
+.PHONY: run test lint types unit eval bench reliability reliability-quick install redis browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,7 +72,12 @@ eval: install
 	@if [ -d "$(CORPORA)" ]; then $(BIN)/faultmaven eval search $(SEARCH_EVAL); \
 	 else echo "search eval skipped: no corpora at $(CORPORA) (set CORPORA=path/to/corpora to run it)"; fi
 
-test: install lint types eval unit
+# The fast subset of the fault-injection suite (hostile input, killed workers, a Redis outage).
+reliability-quick: install
+	$(BIN)/python -m bench.reliability --quick --only "hostile input" --only "killed workers" --only "redis outage"
+
+# reliability-quick before unit, so pytest's summary is the last line CI reads.
+test: install lint types eval reliability-quick unit
 
 # The fault-injection suite on loopback (bounded, stops everything it starts). QUICK=1 for the fast
 # subset, JSON=1 for machine-readable figures.

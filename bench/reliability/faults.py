@@ -47,15 +47,14 @@ def _thread_problems(stack: Stack) -> tuple[int, int]:
 
 
 def sigkills(stack: Stack, kills: int) -> Result:
-    """A worker killed mid-job `kills` times while cases arrive; a new worker each time."""
+    """The workers killed mid-job `kills` times while cases arrive; new ones each time."""
     rng = random.Random(3)
-    stack.start_worker()
-    time.sleep(2)
+    stack.ensure_worker()
     for n in range(kills):
         stack.command(f"help {REPORT} (kill {n})", f"kill.{n}", channel=CHANNELS[n % len(CHANNELS)])
         time.sleep(rng.uniform(0.05, 0.6))
         stack.kill_workers()
-        stack.start_worker()
+        stack.start_workers()
     last_kill = time.monotonic()
     waited = stack.wait(lambda: stack.diagnosed_cases("(kill ") >= kills, timeout=180)
     took = time.monotonic() - last_kill if waited is not None else float("inf")

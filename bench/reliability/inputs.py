@@ -239,7 +239,7 @@ def redeliveries(stack: Stack, total: int) -> Result:
             if attempt:
                 headers |= {"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": "http_timeout"}
             stack.post_slack(body, headers)
-    waited = stack.wait(lambda: stack.diagnosed_cases("redelivery") >= distinct, timeout=60 + distinct * 0.5)
+    waited = stack.wait(lambda: stack.diagnosed_cases("redelivery") >= distinct, timeout=120 + distinct * 1.5)
     cases = int(stack.sql("SELECT count(*) FROM cases WHERE description LIKE '%redelivery%'")[0][0])
     roots = stack.case_roots()
     duplicate_posts = sum(len(messages) - 1 for messages in roots.values() if len(messages) > 1)

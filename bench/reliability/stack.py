@@ -88,15 +88,15 @@ class Stack:
         self.web = self._spawn("web", "serve", "--port", str(self.port))
         wait_healthy(self.url + "/healthz", timeout=60)
 
-    def start_worker(self) -> subprocess.Popen[bytes]:
-        worker = self._spawn("worker", "worker")
-        self.workers.append(worker)
-        return worker
+    def start_workers(self) -> None:
+        """The pool `faultmaven up` runs by default: one worker on `high`, one on `default,low`."""
+        for queues in ("high", "default,low"):
+            self.workers.append(self._spawn("worker", "worker", "--queues", queues))
 
     def ensure_worker(self) -> None:
-        """One live worker, started if none is running."""
+        """The worker pool, started if no worker is running, and ready."""
         if not any(worker.poll() is None for worker in self.workers):
-            self.start_worker()
+            self.start_workers()
         # Ready means a worker's heartbeat is fresh: /readyz says so once it is really serving.
         self.wait(lambda: self.http.get(self.url + "/readyz").status_code == 200, timeout=90)
 

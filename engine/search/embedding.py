@@ -91,6 +91,7 @@ class MiniLmOnnxEmbedder:
         tokenizer_path: Path = TOKENIZER_PATH,
         token_budget: int = 512,
         workers: int | None = None,
+        lean: bool = False,
     ) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
@@ -111,11 +112,16 @@ class MiniLmOnnxEmbedder:
         options.log_severity_level = 3
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
-        # Memory over speed, for the worker's 300 MiB budget: graph optimisations fold the int8
-        # weights into float constants (+125 MiB resident for a 23 MB model) and the arena keeps
-        # every batch's peak. The vectors are equal (max difference 1.5e-7), but one short text
-        # takes ~70 ms instead of ~7 ms on the dev machine (a 300-text batch was not slower).
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+        # Graph optimisations fold the int8 weights into float constants: ~110 MiB more resident for a
+        # 23 MB model, but one short text embeds in ~6 ms instead of ~60 ms, and every diagnosis turn,
+        # suggestion and thread triage embeds. `lean` (FAULTMAVEN_EMBEDDING=minilm-int8-lean) keeps
+        # memory instead; the vectors are equal either way (max difference 1.5e-7).
+        options.graph_optimization_level = (
+            onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+            if lean
+            else onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+        )
+        # The arena would keep every batch's peak for the life of the process.
         options.enable_cpu_mem_arena = False
         self._session = onnxruntime.InferenceSession(
             str(path), sess_options=options, providers=["CPUExecutionProvider"]
@@ -176,6 +182,7 @@ class MiniLmOnnxEmbedder:
 
 EMBEDDERS: dict[str, Callable[[Path | None], Embedder]] = {
     "minilm-int8": lambda path: MiniLmOnnxEmbedder(model_path=path),
+    "minilm-int8-lean": lambda path: MiniLmOnnxEmbedder(model_path=path, lean=True),
 }
 
 
