@@ -91,7 +91,11 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         slack=make_web_client(
             token,
             settings.slack_api_url,
-            ChannelPacer(services.redis, settings.faultmaven_channel_message_interval),
+            ChannelPacer(
+                services.redis,
+                settings.faultmaven_channel_message_interval,
+                burst=settings.faultmaven_channel_burst,
+            ),
         ),
         incidents=build_incident_runtime(settings, services.db, services.queue),
         engine=build_diagnosis_engine(settings),

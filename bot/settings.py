@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     faultmaven_incident_routes: str = ""  # "service=Checkout:C0CHECKOUT, namespace=shop:C0SHOP"
     faultmaven_incident_debounce_seconds: float = Field(default=2.0, ge=0)
     faultmaven_channel_message_interval: float = Field(default=1.0, ge=0)
+    # New messages a quiet channel may send at once (a case's root and "Investigating…"); never
+    # right after a 429. 1 = strictly one per interval.
+    faultmaven_channel_burst: int = Field(default=2, ge=1, le=5)
     # A running job's outbox lease: a job whose worker died is re-run about this long after.
     faultmaven_job_lease_seconds: float = Field(default=15.0, ge=1)
     # Actions: the approval policy (YAML; the shipped default when unset), dry-run until an operator

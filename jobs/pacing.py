@@ -23,7 +23,9 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 """
 
-# ARGV[1]: the interval; ARGV[2]: "1" to reserve only if a hold began since the caller's slot.
+# ARGV[1]: the interval; ARGV[2]: "1" to reserve only if a hold began since the caller's slot;
+# ARGV[3]: the burst tolerance (ms): how far ahead of the steady pace a quiet channel may run, so a
+# new case's root and "Investigating…" go out together. None while, or soon after, Slack said 429.
 _RESERVE = (
     _NOW
     + """
@@ -31,9 +33,14 @@ local hold = tonumber(redis.call('GET', KEYS[2]) or '0')
 if ARGV[2] == '1' and hold <= now then
   return 0
 end
+local interval = tonumber(ARGV[1])
+local tolerance = tonumber(ARGV[3])
+if hold + tolerance + interval > now then
+  tolerance = 0
+end
 local free = tonumber(redis.call('GET', KEYS[1]) or '0')
-local at = math.max(now, free, hold)
-local after = at + tonumber(ARGV[1])
+local at = math.max(now, free - tolerance, hold)
+local after = math.max(at, free) + interval
 redis.call('SET', KEYS[1], after, 'PX', after - now + 1000)
 return at - now
 """
@@ -50,10 +57,12 @@ return hold - now
 
 
 class ChannelPacer:
-    """At most one new message per `interval` seconds per channel, across processes."""
+    """One new message per `interval` seconds per channel on average, across processes; a quiet
+    channel may take `burst` at once (Slack allows short bursts), never right after a 429."""
 
-    def __init__(self, redis: Redis, interval: float) -> None:
+    def __init__(self, redis: Redis, interval: float, burst: int = 1) -> None:
         self.interval = interval
+        self.burst = max(1, burst)
         self._reserve = redis.register_script(_RESERVE)
         self._defer = redis.register_script(_DEFER)
         self._pause = threading.Event()
@@ -65,13 +74,14 @@ class ChannelPacer:
         slot after the hold rather than call Slack inside its Retry-After.
         """
         keys, interval_ms = _keys(channel), int(self.interval * 1000)
+        tolerance_ms = interval_ms * (self.burst - 1)
         waited_ms = 0
         try:
-            wait_ms = int(self._reserve(keys=keys, args=[interval_ms, "0"]))
+            wait_ms = int(self._reserve(keys=keys, args=[interval_ms, "0", tolerance_ms]))
             while wait_ms > 0:
                 self._pause.wait(wait_ms / 1000)
                 waited_ms += wait_ms
-                wait_ms = int(self._reserve(keys=keys, args=[interval_ms, "1"]))
+                wait_ms = int(self._reserve(keys=keys, args=[interval_ms, "1", tolerance_ms]))
         except RedisError as error:
             # Without Redis there is nobody to coordinate with: post rather than lose the message.
             log.warning("channel pacing unavailable (%s); posting unpaced", type(error).__name__)

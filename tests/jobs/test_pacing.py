@@ -33,6 +33,24 @@ def test_two_pacers_sharing_redis_hand_out_distinct_slots(redis_url: str) -> Non
     assert INTERVAL - 0.05 <= waits[1] <= INTERVAL + 0.05
 
 
+def test_a_quiet_channel_takes_a_short_burst_then_the_steady_pace(redis_url: str) -> None:
+    # A new case's root and its "Investigating…" go out together; the third message waits its turn.
+    pacer = ChannelPacer(Redis.from_url(redis_url), INTERVAL, burst=2)
+    waits = [pacer.wait_turn("C1") for _ in range(4)]
+
+    assert waits[0] == 0.0 and waits[1] == 0.0
+    assert all(INTERVAL - 0.05 <= w <= INTERVAL + 0.05 for w in waits[2:]), waits
+
+
+def test_no_burst_right_after_slack_said_429(redis_url: str) -> None:
+    pacer = ChannelPacer(Redis.from_url(redis_url), INTERVAL, burst=3)
+    pacer.defer("C1", 0.3)
+    waits = [pacer.wait_turn("C1") for _ in range(3)]
+
+    assert 0.2 <= waits[0] <= 0.35  # the hold first
+    assert all(INTERVAL - 0.05 <= w <= INTERVAL + 0.05 for w in waits[1:]), waits
+
+
 def test_a_deferral_holds_every_sender_until_it_passes(redis_url: str) -> None:
     pacer = ChannelPacer(Redis.from_url(redis_url), 0.0)
     pacer.defer("C1", 0.5)
