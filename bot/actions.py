@@ -8,7 +8,8 @@ from sqlalchemy import Engine
 from bot.settings import Settings
 from engine.actions.executors import Executor, ExecutorChain, WebhookExecutor
 from engine.actions.local_commands import LocalCommandExecutor
-from engine.approvals.policy import ApprovalPolicy, load_policy
+from engine.approvals.policy import ApprovalPolicy
+from engine.approvals.policy_file import load_policy
 from engine.errors import ConfigurationError
 from jobs.action_runtime import ActionRuntime
 from jobs.queue import JobQueue

@@ -12,7 +12,7 @@ from engine.actions.executors import (
     follow_up_request,
 )
 from engine.actions.local_commands import LocalCommandExecutor
-from engine.approvals.policy import load_policy
+from engine.approvals.policy_file import load_policy
 from engine.approvals.templates import CommandTemplate
 
 

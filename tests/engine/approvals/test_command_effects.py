@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engine.approvals.command_effects import Effect, command_effects, effect_floor, is_executable
-from engine.approvals.policy import ApprovalLevel, load_policy
+from engine.approvals.policy import ApprovalLevel
+from engine.approvals.policy_file import load_policy
 from engine.models import RiskLevel
 
 ALTER_AND_RELOAD = "ALTER SYSTEM SET max_connections = 500; SELECT pg_reload_conf()"

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.approvals.policy import DEFAULT_POLICY_PATH, ApprovalLevel, ApprovalPolicy, Quorum, load_policy
+from engine.approvals.policy import DEFAULT_POLICY_PATH, ApprovalLevel, ApprovalPolicy, Quorum
+from engine.approvals.policy_file import load_policy
 from engine.knowledge.patterns_model import load_patterns
 from engine.models import RiskLevel
 

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.approvals.policy import ApprovalLevel, PolicyError, load_policy
+from engine.approvals.policy import ApprovalLevel, PolicyError
+from engine.approvals.policy_file import load_policy
 from engine.errors import ConfigurationError
 from engine.models import RiskLevel
 
