@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.errors import InvalidInputError
+from engine.triage import title_from_text
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
 
@@ -105,7 +106,8 @@ class ReportSubmission(BaseModel):
             view_id=view["id"],
             user_id=user_id,
             channel_id=meta.get("channel_id", ""),
-            title=read("title") or problem[:80],
+            # The first line or sentence, never a pasted log line run into the header.
+            title=read("title") or title_from_text(problem),
             problem=problem,
             service=read("service"),
             severity=read("severity"),
