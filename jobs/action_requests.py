@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 from bot.blocks.approvals import ProposalCard
 from engine.actions.credentials import credential_refusal
@@ -12,15 +11,10 @@ from engine.models import Diagnosis, Observation
 from engine.record_ids import parse_record_ref
 from engine.redaction import redact
 from jobs.action_cards import card_of
-from jobs.submission import JobSubmitter
+from jobs.submission import JobSubmitter, safe_key
 from storage.actions import ActionRepository
 from storage.cases import CaseRepository
 from storage.outbox import PendingJob
-
-
-def _safe(key: str) -> str:
-    """RQ job ids allow letters, digits, '_' and '-'; Slack ids carry dots."""
-    return re.sub(r"[^A-Za-z0-9_-]", "-", key)
 
 
 # Outbox keys: the job rebuilds its own key from its arguments to mark the entry claimed.
@@ -29,20 +23,20 @@ def _safe(key: str) -> str:
 # valid vote is still counted once: the vote table's unique key answers "already counted".
 def _click_suffix(click_ts: str) -> str:
     # Jobs queued before clicks carried their action_ts rebuild the old key.
-    return f":{_safe(click_ts)}" if click_ts else ""
+    return f":{safe_key(click_ts)}" if click_ts else ""
 
 
 def vote_key(proposal_id: int, user_id: str, kind: str, message_ts: str, click_ts: str = "") -> str:
-    return f"record_vote:{proposal_id}:{user_id}:{kind}:{_safe(message_ts)}{_click_suffix(click_ts)}"
+    return f"record_vote:{proposal_id}:{user_id}:{kind}:{safe_key(message_ts)}{_click_suffix(click_ts)}"
 
 
 def rollback_key(proposal_id: int, user_id: str, message_ts: str, click_ts: str = "") -> str:
-    return f"propose_rollback:{proposal_id}:{user_id}:{_safe(message_ts)}{_click_suffix(click_ts)}"
+    return f"propose_rollback:{proposal_id}:{user_id}:{safe_key(message_ts)}{_click_suffix(click_ts)}"
 
 
 def fix_answer_key(proposal_id: int, user_id: str, fixed: int, message_ts: str, click_ts: str = "") -> str:
     suffix = _click_suffix(click_ts)
-    return f"record_fix_answer:{proposal_id}:{user_id}:{int(fixed)}:{_safe(message_ts)}{suffix}"
+    return f"record_fix_answer:{proposal_id}:{user_id}:{int(fixed)}:{safe_key(message_ts)}{suffix}"
 
 
 class ActionRequests:
@@ -62,9 +56,9 @@ class ActionRequests:
 
     def run_recommended(self, case_id: int, key: str, user_id: str, channel_id: str, delivery: str) -> bool:
         """Run… on a diagnosis' recommended action."""
-        args: list[str | int] = [case_id, key, user_id, channel_id, _safe(delivery)]
+        args: list[str | int] = [case_id, key, user_id, channel_id, safe_key(delivery)]
         return self._submit(
-            PendingJob(f"propose_recommended_action:{_safe(delivery)}", "propose_recommended_action", args)
+            PendingJob(f"propose_recommended_action:{safe_key(delivery)}", "propose_recommended_action", args)
         )
 
     def propose(
@@ -88,9 +82,9 @@ class ActionRequests:
             redact(target),
             json.dumps(parameters),
             redact(reason),
-            _safe(delivery),
+            safe_key(delivery),
         ]
-        return self._submit(PendingJob(f"propose_action:{_safe(delivery)}", "propose_action", args))
+        return self._submit(PendingJob(f"propose_action:{safe_key(delivery)}", "propose_action", args))
 
     def vote(
         self, proposal_id: int, user_id: str, kind: str, channel_id: str, message_ts: str, click_ts: str

@@ -6,7 +6,8 @@ from pydantic import BaseModel
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.blocks.memory import HOW
-from bot.blocks.plain import clip, duration, escape_mrkdwn
+from bot.blocks.mrkdwn import escape
+from bot.blocks.plain import clip, duration
 from bot.ids import Ids
 
 STATUS_EMOJI = {"investigating": "🔎", "mitigated": "🩹", "resolved": "✅"}
@@ -41,18 +42,18 @@ class CaseStatusView(BaseModel):
 
 
 def _ref(line: CaseLine) -> str:
-    return f"<{escape_mrkdwn(line.link)}|{line.ref}>" if line.link else line.ref
+    return f"<{escape(line.link)}|{line.ref}>" if line.link else line.ref
 
 
 def case_summary(line: CaseLine, with_channel: bool) -> str:
     """One line per case: status, linked ref, title, severity, age, service, channel."""
     parts = [
-        f"{STATUS_EMOJI.get(line.status, '•')} *{_ref(line)}* {escape_mrkdwn(clip(line.title, 120))}",
+        f"{STATUS_EMOJI.get(line.status, '•')} *{_ref(line)}* {escape(clip(line.title, 120))}",
         f"{SEVERITY_EMOJI.get(line.severity, '')} {line.severity}",
         f"opened {duration(line.age_s)} ago",
     ]
     if line.service:
-        parts.append(f"`{escape_mrkdwn(clip(line.service, 60))}`")
+        parts.append(f"`{escape(clip(line.service, 60))}`")
     if with_channel:
         parts.append(f"<#{line.channel_id}>")
     return " · ".join(parts)
@@ -80,10 +81,10 @@ def build_case_status_blocks(view: CaseStatusView) -> list[Block]:
     """One case at a glance: status, who reported it, the current diagnosis, how it ended."""
     lines = [case_summary(view.case, with_channel=True), f"Reported by <@{view.reporter_id}>"]
     if view.diagnosis:
-        lines.append(f"*Diagnosis:* {escape_mrkdwn(clip(view.diagnosis, 400))}")
+        lines.append(f"*Diagnosis:* {escape(clip(view.diagnosis, 400))}")
     if view.level is not None and view.resolved_in_s is not None:
         how = HOW.get(view.level, "resolved")
         lines.append(f"*Resolved* {how} in {duration(view.resolved_in_s)}")
     if view.stated_fix:
-        lines.append(f"*Fix:* {escape_mrkdwn(clip(view.stated_fix, 400))}")
+        lines.append(f"*Fix:* {escape(clip(view.stated_fix, 400))}")
     return [SectionBlock(block_id=Ids.CASE_STATUS, text=MarkdownTextObject(text="\n".join(lines)))]

@@ -7,7 +7,8 @@ from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock, MarkdownTe
 from slack_sdk.models.views import View
 
 from bot.blocks.case_lists import CaseLine, case_summary
-from bot.blocks.plain import clip, duration, escape_mrkdwn
+from bot.blocks.mrkdwn import escape
+from bot.blocks.plain import clip, duration
 from bot.ids import Ids
 
 
@@ -37,8 +38,8 @@ def _items(items: list[HomeItem], empty: str) -> str:
         return f"_{empty}_"
     lines = []
     for item in items:
-        ref = f"<{escape_mrkdwn(item.link)}|{item.ref}>" if item.link else item.ref
-        lines.append(f"• *{ref}* {escape_mrkdwn(clip(item.text, 150))}")
+        ref = f"<{escape(item.link)}|{item.ref}>" if item.link else item.ref
+        lines.append(f"• *{ref}* {escape(clip(item.text, 150))}")
     return "\n".join(lines)
 
 

@@ -16,7 +16,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.plain import clip, duration, escape_mrkdwn
+from bot.blocks.mrkdwn import escape
+from bot.blocks.plain import clip, duration
 from bot.ids import Ids
 
 NAME_LIMIT = 200
@@ -60,11 +61,11 @@ def known_fix_card_text(card: KnownFixCard) -> str:
 def _decision(card: KnownFixCard) -> str:
     who = f"<@{card.reviewer}>" if card.reviewer else "a reviewer"
     if card.status == "approved":
-        notes = f" — {escape_mrkdwn(clip(card.notes, 300))}" if card.notes else ""
-        name = escape_mrkdwn(clip(card.name or "", 120))
+        notes = f" — {escape(clip(card.notes, 300))}" if card.notes else ""
+        name = escape(clip(card.name or "", 120))
         return f"✅ Approved by {who} as *{name}*{notes}. Matched first on new cases."
     if card.status == "rejected":
-        return f"🗑️ Rejected by {who}: {escape_mrkdwn(clip(card.reason or '', 300))}"
+        return f"🗑️ Rejected by {who}: {escape(clip(card.reason or '', 300))}"
     if card.status == "disabled":
         return f"⏸️ Disabled by {who}; new cases get a full diagnosis again."
     return "Reviewers: approve it with a name and notes, or reject it with a reason."
@@ -77,8 +78,8 @@ def build_known_fix_card_blocks(card: KnownFixCard) -> list[Block]:
         f", median time to resolution {duration(card.median_ttr_s)}" if card.median_ttr_s is not None else ""
     )
     text = (
-        f"🏅 *Proposed known fix {card.ref}:* {escape_mrkdwn(clip(card.fix_text, 300))}\n"
-        f"*Problem:* {escape_mrkdwn(card.problem)}\n"
+        f"🏅 *Proposed known fix {card.ref}:* {escape(clip(card.fix_text, 300))}\n"
+        f"*Problem:* {escape(card.problem)}\n"
         f"*Evidence:* resolved {card.successes}/{card.trials} times "
         f"(95% interval {card.low:.0%}–{card.high:.0%}){median}; cases {cases}"
     )
@@ -158,6 +159,6 @@ def build_known_fix_queue_blocks(queued: list[QueuedKnownFix]) -> list[Block]:
         return []
     lines = [f"🏅 *Known fixes waiting for review ({len(queued)})*"]
     for item in queued[:10]:
-        ref = f"<{escape_mrkdwn(item.link)}|{item.ref}>" if item.link else item.ref
-        lines.append(f"• *{ref}* {escape_mrkdwn(clip(item.text, 200))}")
+        ref = f"<{escape(item.link)}|{item.ref}>" if item.link else item.ref
+        lines.append(f"• *{ref}* {escape(clip(item.text, 200))}")
     return [SectionBlock(block_id=Ids.KNOWN_FIX_QUEUE, text=MarkdownTextObject(text="\n".join(lines)[:2900]))]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pydantic import BaseModel
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.blocks.plain import clip, duration, escape_mrkdwn
+from bot.blocks.mrkdwn import escape
+from bot.blocks.plain import clip, duration
 from bot.ids import Ids
 
 HOW = {
@@ -37,9 +38,9 @@ class MemoryView(BaseModel):
 
 
 def _line(seen: SeenBeforeLine) -> str:
-    ref = f"<{escape_mrkdwn(seen.link)}|{seen.ref}>" if seen.link else seen.ref
+    ref = f"<{escape(seen.link)}|{seen.ref}>" if seen.link else seen.ref
     how = HOW.get(seen.level, "resolved")
-    fix = escape_mrkdwn(clip(seen.stated_fix, FIX_CHARS))
+    fix = escape(clip(seen.stated_fix, FIX_CHARS))
     return (
         f"🔁 *Seen before:* {ref} · {duration(seen.ago_s)} ago · resolved {how} in {duration(seen.took_s)}"
         f" — _{fix}_"
@@ -50,7 +51,7 @@ def build_memory_blocks(view: MemoryView) -> list[Block]:
     """At most two "Seen before" lines and one recurrence line, as one quiet context block."""
     lines = [_line(s) for s in view.seen[:2]]
     if view.recurrence:
-        lines.append(f"📈 {escape_mrkdwn(view.recurrence)}")
+        lines.append(f"📈 {escape(view.recurrence)}")
     if not lines:
         return []
     return [
@@ -62,7 +63,7 @@ def build_past_case_results_blocks(query: str, found: list[SeenBeforeLine]) -> l
     """Past cases under the runbook results of `/faultmaven search`; nothing when none is close."""
     if not found:
         return []
-    head = f"🗂️ Past cases for _{escape_mrkdwn(clip(query, 200))}_"
+    head = f"🗂️ Past cases for _{escape(clip(query, 200))}_"
     lines = [_line(s).replace("🔁 *Seen before:* ", "• ") for s in found]
     return [
         SectionBlock(block_id=Ids.MEMORY_SEARCH_RESULTS, text=MarkdownTextObject(text=head)),

@@ -1,11 +1,6 @@
-"""Text we did not write, made safe for mrkdwn, and durations people read at a glance."""
+"""Short one-line text and durations people read at a glance (escaping lives in bot/blocks/mrkdwn)."""
 
 from __future__ import annotations
-
-
-def escape_mrkdwn(text: str) -> str:
-    """Slack's three control characters: a user's `<!here>` or `<http://x|y>` must show as typed."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clip(text: str, limit: int) -> str:

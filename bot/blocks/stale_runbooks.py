@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
-from bot.blocks.plain import clip, escape_mrkdwn
+from bot.blocks.mrkdwn import escape
+from bot.blocks.plain import clip
 from bot.ids import Ids
 from engine.learning.staleness import StaleRunbook
 
@@ -17,8 +18,7 @@ def build_stale_runbook_blocks(stale: list[StaleRunbook]) -> list[Block]:
         return []
     lines = [f"🕸️ *Live runbooks that need a look ({len(stale)})*"]
     lines += [
-        f"• *{s.ref}* {escape_mrkdwn(clip(s.title, 80))}: {escape_mrkdwn('; '.join(s.reasons))}"
-        for s in stale[:SHOWN]
+        f"• *{s.ref}* {escape(clip(s.title, 80))}: {escape('; '.join(s.reasons))}" for s in stale[:SHOWN]
     ]
     if len(stale) > SHOWN:
         lines.append(f"…and {len(stale) - SHOWN} more.")

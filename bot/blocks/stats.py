@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.blocks.plain import clip, duration, escape_mrkdwn
+from bot.blocks.mrkdwn import escape
+from bot.blocks.plain import clip, duration
 from bot.ids import Ids
 from engine.learning.figures import signature_label
 from engine.learning.team_figures import GroupTimes, RateTimes, RunbookScore, TeamFigures
@@ -26,12 +27,12 @@ def _percent(rate: float | None) -> str:
 
 
 def _signature(signature: str) -> str:
-    return escape_mrkdwn(signature_label(signature))
+    return escape(signature_label(signature))
 
 
 def _groups(groups: list[GroupTimes]) -> str:
     return " · ".join(
-        f"{escape_mrkdwn(clip(g.name, 40))} {g.cases} ({_time(g.median_s)} / p90 {_time(g.p90_s)})"
+        f"{escape(clip(g.name, 40))} {g.cases} ({_time(g.median_s)} / p90 {_time(g.p90_s)})"
         for g in groups[:5]
     )
 
@@ -41,7 +42,7 @@ def _rate(label: str, rate: RateTimes) -> str:
 
 
 def _board(scores: list[RunbookScore]) -> str:
-    return ", ".join(f"{s.ref} {escape_mrkdwn(clip(s.title, 40))} {s.worked}/{s.used}" for s in scores) or "–"
+    return ", ".join(f"{s.ref} {escape(clip(s.title, 40))} {s.worked}/{s.used}" for s in scores) or "–"
 
 
 def stats_text(figures: TeamFigures) -> str:
@@ -53,7 +54,7 @@ def stats_text(figures: TeamFigures) -> str:
 
 def build_stats_blocks(figures: TeamFigures) -> list[Block]:
     """Volumes and times, levels, runbooks, approvals and cost; the chart follows in the thread."""
-    scope = f" · service `{escape_mrkdwn(clip(figures.service, 60))}`" if figures.service else ""
+    scope = f" · service `{escape(clip(figures.service, 60))}`" if figures.service else ""
     lines = [
         f"📊 *FaultMaven figures · last {figures.days} days{scope}*",
         f"*Cases:* {figures.opened} opened · {figures.resolved} resolved · time to resolution median "
