@@ -13,7 +13,7 @@ import httpx
 
 from bot.playground import payloads
 from bot.playground.incidents import follow_up_event, sample_pagerduty_incident
-from bot.playground.web_api import store_view
+from bot.playground.views_api import store_view
 from bot.playground.workspace import BOT_USER_ID, USERS, Workspace
 
 FORM = "application/x-www-form-urlencoded"
