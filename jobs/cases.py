@@ -126,25 +126,11 @@ def diagnose_case(case_id: int) -> dict[str, Any]:
         log.warning("diagnose_case for unknown case", extra={"case_id": case_id})
         return {"status": "missing", "case_id": case_id}
     root_ts, progress_ts = _ensure_thread(ctx, case)
-    ctx.slack.chat_update(
-        channel=case.channel_id,
-        ts=progress_ts,
-        text="Investigating…",
-        blocks=build_progress_blocks("matching known failure patterns"),
-    )
-    # An approved known fix for this problem answers first: instant, and no LLM call.
-    diagnosis = known_fix_answer(ctx, case) or ctx.engine.diagnose(case_context(case))
-    record_llm_usage(ctx, case.id, f"diagnose_case:{case_id}", diagnosis)
-    audit_case_diagnosed(ctx, case, diagnosis)
-    memory = build_memory_blocks(memory_view(ctx, case))
-    ctx.slack.chat_update(
-        channel=case.channel_id,
-        ts=progress_ts,
-        text=diagnosis_text(case.ref, diagnosis),
-        blocks=[*build_diagnosis_blocks(case.ref, diagnosis, case_id=case.id), *memory],
-    )
-    ctx.cases.update_case(case.id, diagnosis_json=diagnosis.model_dump_json())
-    ctx.cases.add_bot_message(case.id, ctx.bot_user_id, diagnosis.summary, progress_ts)
+    if case.diagnosis_json:
+        # A re-run (its worker died, or it yielded a busy channel): the diagnosis stands as posted.
+        diagnosis = Diagnosis.model_validate_json(case.diagnosis_json)
+    else:
+        diagnosis = _post_diagnosis(ctx, case, progress_ts)
     if diagnosis.severity.value != case.severity:
         # A person's choice stands; the engine's severity only replaces its own earlier guess.
         severity = case.severity if case.reported_severity else diagnosis.severity.value
@@ -161,6 +147,30 @@ def diagnose_case(case_id: int) -> dict[str, Any]:
     runbooks = post_suggestions(ctx, case, root_ts)
     log.info("case diagnosed", extra={"case": case.ref, "category": diagnosis.category.value})
     return {"case": case.ref, "root_ts": root_ts, "category": diagnosis.category.value, "runbooks": runbooks}
+
+
+def _post_diagnosis(ctx: JobContext, case: Case, progress_ts: str) -> Diagnosis:
+    """Diagnose, replace the progress message with the answer, and store it."""
+    ctx.slack.chat_update(
+        channel=case.channel_id,
+        ts=progress_ts,
+        text="Investigating…",
+        blocks=build_progress_blocks("matching known failure patterns"),
+    )
+    # An approved known fix for this problem answers first: instant, and no LLM call.
+    diagnosis = known_fix_answer(ctx, case) or ctx.engine.diagnose(case_context(case))
+    record_llm_usage(ctx, case.id, f"diagnose_case:{case.id}", diagnosis)
+    audit_case_diagnosed(ctx, case, diagnosis)
+    memory = build_memory_blocks(memory_view(ctx, case))
+    ctx.slack.chat_update(
+        channel=case.channel_id,
+        ts=progress_ts,
+        text=diagnosis_text(case.ref, diagnosis),
+        blocks=[*build_diagnosis_blocks(case.ref, diagnosis, case_id=case.id), *memory],
+    )
+    ctx.cases.update_case(case.id, diagnosis_json=diagnosis.model_dump_json())
+    ctx.cases.add_bot_message(case.id, ctx.bot_user_id, diagnosis.summary, progress_ts)
+    return diagnosis
 
 
 def answer_in_thread(case_id: int, message_id: int) -> dict[str, Any]:

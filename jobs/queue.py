@@ -42,13 +42,16 @@ class JobSpec:
     func: str
     queue: str
     timeout: int
+    # Re-queued rather than sleeping when its channel is busy and other jobs wait (jobs/pacing.py):
+    # only jobs whose every step is safe to run again (messages found by metadata, rows by key).
+    yields_when_busy: bool = False
 
 
 # The one job -> queue table. `high`: intake, diagnosis and quick clicks someone is waiting on;
 # `default`: suggestions and thread updates; `low`: drafting and exports, which may take minutes.
 # A worker dedicated to `high` (see `faultmaven up`) keeps a slow draft from delaying a diagnosis.
 JOBS: dict[str, JobSpec] = {
-    "diagnose_case": JobSpec("jobs.cases.diagnose_case", "high", 120),
+    "diagnose_case": JobSpec("jobs.cases.diagnose_case", "high", 120, yields_when_busy=True),
     # Incidents: events are processed (high) before the coalescing thread syncs (default) that follow.
     "process_incident_event": JobSpec("jobs.incidents.process_incident_event", "high", 180),
     "resolve_case": JobSpec("jobs.resolutions.resolve_case", "high", 60),
@@ -69,9 +72,11 @@ JOBS: dict[str, JobSpec] = {
     "expire_proposal": JobSpec("jobs.action_votes.expire_proposal", "high", 30),
     "propose_rollback": JobSpec("jobs.action_execution.propose_rollback", "high", 30),
     "record_fix_answer": JobSpec("jobs.action_execution.record_fix_answer", "high", 30),
-    "suggest_runbooks": JobSpec("jobs.runbooks.suggest_runbooks", "default", 60),
+    "suggest_runbooks": JobSpec("jobs.runbooks.suggest_runbooks", "default", 60, yields_when_busy=True),
     "answer_in_thread": JobSpec("jobs.cases.answer_in_thread", "default", 120),
-    "sync_incident_thread": JobSpec("jobs.incidents.sync_incident_thread", "default", 60),
+    "sync_incident_thread": JobSpec(
+        "jobs.incidents.sync_incident_thread", "default", 60, yields_when_busy=True
+    ),
     "sync_pagerduty_resolution": JobSpec("jobs.resolutions.sync_pagerduty_resolution", "default", 60),
     # Executions wait on automation endpoints (up to minutes).
     "execute_action": JobSpec("jobs.action_execution.execute_action", "default", 300),
@@ -87,6 +92,10 @@ JOBS: dict[str, JobSpec] = {
     "publish_home": JobSpec("jobs.learning.home.publish_home", "default", 60),
     "decide_known_fix": JobSpec("jobs.learning.known_fixes.decide_known_fix", "high", 30),
 }
+
+
+# Functions (RQ's `func_name`) the worker may re-queue while their channel is busy.
+YIELDING_FUNCS = frozenset(spec.func for spec in JOBS.values() if spec.yields_when_busy)
 
 
 def parse_queue_names(text: str) -> tuple[str, ...]:

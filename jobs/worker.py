@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from typing import Any
 
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue
+from rq import Queue, Retry
 from rq.exceptions import StopRequested
 from rq.job import Job
 from rq.serializers import JSONSerializer
@@ -17,13 +18,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from jobs.heartbeat import Heartbeat
 from jobs.intake import sweep_outbox
 from jobs.metrics import MeasuredWorker
-from jobs.queue import OUTBOX_KEY, QUEUE_NAMES, JobQueue
+from jobs.pacing import ChannelBusy, yielding_to
+from jobs.queue import OUTBOX_KEY, QUEUE_NAMES, YIELDING_FUNCS, JobQueue
 from jobs.runtime import JobContext, install_context
 from storage.outbox_leases import OutboxLeases
 
 log = logging.getLogger(__name__)
 
 SWEEP_EVERY_SECONDS = 5.0
+# A job re-queued for a busy channel this many times fails (into RQ's failed registry) instead.
+MAX_CHANNEL_YIELDS = 1000
 # Reconnecting after Redis went away: first wait, and the cap the doubling stops at.
 FIRST_RECONNECT_WAIT_SECONDS = 0.5
 MAX_RECONNECT_WAIT_SECONDS = 5.0
@@ -56,6 +60,32 @@ class OutboxSweeper(threading.Thread):
         self._halt.set()
 
 
+class YieldingJob(Job):
+    """A job that, when its channel is busy (ChannelBusy), asks to be run again rather than sleep.
+
+    The re-run goes to the end of its queue (after the other waiting jobs) or, for a wait of a
+    second or more, to RQ's scheduler; it is not an error and does not use up the job's retries.
+    """
+
+    yielded = False
+
+    def perform(self) -> Any:
+        self.yielded = False
+        if self.func_name not in YIELDING_FUNCS:
+            return super().perform()
+        try:
+            return super().perform()
+        except ChannelBusy as busy:
+            self.yielded = True
+            self._result = Retry(max=MAX_CHANNEL_YIELDS, interval=_yield_interval(busy.seconds))
+            return self._result
+
+
+def _yield_interval(seconds: float) -> int:
+    """RQ schedules in whole seconds; under one, straight to the end of the queue."""
+    return 0 if seconds < 1 else math.ceil(seconds)
+
+
 class LeasingWorker(MeasuredWorker):
     """Leases a job's outbox entry while it runs and marks it finished after; stops only when asked."""
 
@@ -63,7 +93,7 @@ class LeasingWorker(MeasuredWorker):
     max_connection_wait_time = MAX_RECONNECT_WAIT_SECONDS
 
     def __init__(self, queues: list[Queue], connection: Redis, leases: OutboxLeases) -> None:
-        super().__init__(queues, connection=connection, serializer=JSONSerializer)
+        super().__init__(queues, connection=connection, serializer=JSONSerializer, job_class=YieldingJob)
         self.leases = leases
         self.stop_requested = False
 
@@ -77,15 +107,23 @@ class LeasingWorker(MeasuredWorker):
                 log.warning("could not lease outbox entry", extra={"job_key": outbox_key}, exc_info=True)
         succeeded = False
         try:
-            succeeded = bool(super().perform_job(job, queue))
+            if job.func_name in YIELDING_FUNCS:
+                with yielding_to(self.other_work_waiting):
+                    succeeded = bool(super().perform_job(job, queue))
+            else:
+                succeeded = bool(super().perform_job(job, queue))
             return succeeded
         finally:
-            if succeeded:
+            if succeeded and not getattr(job, "yielded", False):
                 self.leases.finish_held()
             else:
                 # RQ may have scheduled a retry (that run claims again), given up, or, with Redis
                 # gone, recorded nothing at all: the sweeper looks at RQ's record and decides.
                 self.leases.release_held()
+
+    def other_work_waiting(self) -> bool:
+        """Whether another job is queued for this worker (then a busy channel should not hold it)."""
+        return any(queue.count > 0 for queue in self.queues)
 
     def request_stop(self, signum: Any, frame: Any) -> None:
         self.stop_requested = True

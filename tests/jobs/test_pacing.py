@@ -10,8 +10,10 @@ from redis import Redis
 
 from bot.services import Services
 from jobs.pacing import ChannelPacer
+from jobs.intake import NewCaseRequest
 from jobs.runtime import JobContext
 from jobs.slack import make_web_client
+from jobs.worker import run_worker
 from tests.conftest import BOT_TOKEN
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.test_cases import open_case
@@ -105,3 +107,37 @@ def test_diagnose_case_posts_keep_the_channel_pace_through_a_429_storm(
     roles = sorted(str(c.params["metadata"]["event_payload"]["role"]) for c in accepted)
     assert refused and roles == ["progress"] * 3 + ["root"] * 3  # every case, and nothing twice
     assert min(gaps(refused + [c.at for c in accepted])) >= INTERVAL - 0.05
+
+
+def test_a_busy_channel_yields_the_worker_to_cases_in_other_channels(
+    services: Services, slack: FakeSlackApi, job_context: JobContext
+) -> None:
+    job_context.slack = make_web_client(BOT_TOKEN, slack.base_url, ChannelPacer(services.redis, INTERVAL))
+    busy = [open_case(services, f"checkout pods OOMKilled, report {n}", key=f"slash:{n}") for n in range(3)]
+    quiet = services.intake.open_case(
+        NewCaseRequest(
+            dedupe_key="slash:quiet", source="slash", channel_id="C222", reporter_id="W1", text="redis OOM"
+        )
+    ).case_id
+
+    run_worker(job_context, services.queue, burst=True, queues=("high",))
+
+    posts = slack.calls_to("chat.postMessage")
+    by_channel = {
+        channel: [c for c in posts if c.params["channel"] == channel] for channel in ("C111", "C222")
+    }
+    # The quiet channel's case did not wait behind the busy channel's pace: its root went out
+    # before the busy channel's third root.
+    quiet_root = by_channel["C222"][0].at
+    busy_roots = [c.at for c in by_channel["C111"] if c.params["metadata"]["event_payload"]["role"] == "root"]
+    assert len(busy_roots) == 3 and quiet_root < sorted(busy_roots)[-1]
+    # Re-queued jobs still post everything exactly once, at the channel's pace, and diagnose every case.
+    roles = sorted(str(c.params["metadata"]["event_payload"]["role"]) for c in by_channel["C111"])
+    assert roles == ["progress"] * 3 + ["root"] * 3
+    assert min(gaps([c.at for c in by_channel["C111"]])) >= INTERVAL - 0.05
+    for case_id in [*busy, quiet]:
+        case = services.cases.get(case_id)
+        assert case is not None and case.diagnosis_json is not None
+    # Yielding is not failing: nothing in RQ's failed registry, every outbox entry finished.
+    assert services.queue.queue("high").failed_job_registry.count == 0
+    assert services.cases.leases.oldest_unfinished() is None
