@@ -9,8 +9,8 @@ from collections.abc import Callable
 from redis import Redis
 
 from bot.services import Services
-from jobs.pacing import ChannelPacer
 from jobs.intake import NewCaseRequest
+from jobs.pacing import ChannelPacer
 from jobs.runtime import JobContext
 from jobs.slack import make_web_client
 from jobs.worker import run_worker
