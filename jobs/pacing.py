@@ -23,6 +23,9 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
+# Slots are spaced this much wider than the interval: a sender wakes a little late, never early, so
+# a late post followed by an on-time one would otherwise land closer together than the interval.
+JITTER_MARGIN = 0.05
 # A wait this short is slept (cheaper than running a job again); a longer one yields to other work.
 YIELD_AFTER_SECONDS = 0.25
 # Set while a job that may be re-queued runs: says whether other jobs are waiting for this worker.
@@ -112,7 +115,7 @@ class ChannelPacer:
         slot after the hold rather than call Slack inside its Retry-After. Inside `yielding_to`,
         raises ChannelBusy rather than sleep long while other jobs wait.
         """
-        keys, interval_ms = _keys(channel), int(self.interval * 1000)
+        keys, interval_ms = _keys(channel), int(self.interval * 1000 * (1 + JITTER_MARGIN))
         tolerance_ms = interval_ms * (self.burst - 1)
         other_work_waiting = _other_work_waiting.get()
         limit_ms = int(YIELD_AFTER_SECONDS * 1000) if other_work_waiting is not None else -1
