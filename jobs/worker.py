@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import threading
 from typing import Any
 
@@ -27,7 +26,7 @@ log = logging.getLogger(__name__)
 
 SWEEP_EVERY_SECONDS = 5.0
 # A job re-queued for a busy channel this many times fails (into RQ's failed registry) instead.
-MAX_CHANNEL_YIELDS = 1000
+MAX_CHANNEL_YIELDS = 10_000
 # Reconnecting after Redis went away: first wait, and the cap the doubling stops at.
 FIRST_RECONNECT_WAIT_SECONDS = 0.5
 MAX_RECONNECT_WAIT_SECONDS = 5.0
@@ -63,8 +62,9 @@ class OutboxSweeper(threading.Thread):
 class YieldingJob(Job):
     """A job that, when its channel is busy (ChannelBusy), asks to be run again rather than sleep.
 
-    The re-run goes to the end of its queue (after the other waiting jobs) or, for a wait of a
-    second or more, to RQ's scheduler; it is not an error and does not use up the job's retries.
+    The re-run goes straight to the end of its queue, behind the jobs that were waiting (it only
+    yields when some are). Not RQ's scheduler: a scheduler thread lost in a Redis outage would leave
+    the job parked. A yield is not an error and does not use up the job's retries.
     """
 
     yielded = False
@@ -75,15 +75,10 @@ class YieldingJob(Job):
             return super().perform()
         try:
             return super().perform()
-        except ChannelBusy as busy:
+        except ChannelBusy:
             self.yielded = True
-            self._result = Retry(max=MAX_CHANNEL_YIELDS, interval=_yield_interval(busy.seconds))
+            self._result = Retry(max=MAX_CHANNEL_YIELDS)
             return self._result
-
-
-def _yield_interval(seconds: float) -> int:
-    """RQ schedules in whole seconds; under one, straight to the end of the queue."""
-    return 0 if seconds < 1 else math.ceil(seconds)
 
 
 class LeasingWorker(MeasuredWorker):
