@@ -29,7 +29,10 @@ SWEEP_EVERY_SECONDS = 5.0
 MAX_CHANNEL_YIELDS = 10_000
 # Reconnecting after Redis went away: first wait, and the cap the doubling stops at.
 FIRST_RECONNECT_WAIT_SECONDS = 0.5
-MAX_RECONNECT_WAIT_SECONDS = 5.0
+MAX_RECONNECT_WAIT_SECONDS = 2.0
+# After a failed sweep (Redis or the database away), look again this soon: the backlog of an
+# outage should start draining within a second of the dependency coming back, not a full period.
+RETRY_SWEEP_AFTER_SECONDS = 1.0
 
 
 class OutboxSweeper(threading.Thread):
@@ -44,16 +47,17 @@ class OutboxSweeper(threading.Thread):
         self.every = min(SWEEP_EVERY_SECONDS, context.cases.leases.lease_seconds / 2)
 
     def run(self) -> None:
-        while not self._halt.wait(self.every):
-            self.sweep_once()
+        pause = self.every
+        while not self._halt.wait(pause):
+            pause = self.every if self.sweep_once() >= 0 else min(self.every, RETRY_SWEEP_AFTER_SECONDS)
 
     def sweep_once(self) -> int:
-        """One pass; transient outages are logged and retried on the next pass."""
+        """One pass: how many jobs it enqueued, or -1 when an outage stopped it (retried soon)."""
         try:
             return sweep_outbox(self._context.cases, self._queue)
-        except (RedisError, SQLAlchemyError):
-            log.warning("outbox sweep failed; will retry", exc_info=True)
-            return 0
+        except (RedisError, SQLAlchemyError) as error:
+            log.warning("outbox sweep failed (%s); will retry", type(error).__name__)
+            return -1
 
     def stop(self) -> None:
         self._halt.set()
