@@ -70,7 +70,11 @@ class OfflineEngine:
         self._patterns = patterns
         self._knowledge = categories or load_categories()
         self._lexical = LexicalIndex(patterns)
-        prototypes = {f"{_CATEGORY_PREFIX}{c.value}": k.description for c, k in self._knowledge.items()}
+        prototypes = {
+            f"{_CATEGORY_PREFIX}{c.value}#{i}": text
+            for c, k in self._knowledge.items()
+            for i, text in enumerate(k.prototypes)
+        }
         self._semantic = SemanticIndex(patterns, embedder, prototypes) if embedder is not None else None
         self._covered = {s for p in patterns for s in p.stacks}
 
@@ -84,11 +88,12 @@ class OfflineEngine:
             pid: SEMANTIC_SHARE * semantic.get(pid, 0.0) + (1 - SEMANTIC_SHARE) * lexical.get(pid, 0.0)
             for pid in lexical
         }
-        per_category = {
-            Category(key.removeprefix(_CATEGORY_PREFIX)): value
-            for key, value in semantic.items()
-            if key.startswith(_CATEGORY_PREFIX)
-        }
+        # A category is as close as its closest prototype (description or example).
+        per_category: dict[Category, float] = {}
+        for key, value in semantic.items():
+            if key.startswith(_CATEGORY_PREFIX):
+                category = Category(key.removeprefix(_CATEGORY_PREFIX).split("#")[0])
+                per_category[category] = max(per_category.get(category, 0.0), value)
         return per_pattern, per_category
 
     def rank(self, case: CaseContext) -> tuple[list[CategoryScore], list[str]]:

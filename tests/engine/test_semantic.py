@@ -60,3 +60,25 @@ def test_looks_like_only_when_independent_signals_agree(embedder: Embedder) -> N
     assert unsure.confidence <= 0.5
     assert 2 <= len(unsure.hypotheses) <= 3
     assert unsure.questions[0].startswith("What changed right before this started")
+
+
+@pytest.mark.parametrize(
+    ("report", "category"),
+    [
+        # Each reads like one of the category's typical reports, not like its one-paragraph description.
+        (
+            "an engineer meant to clean up staging but the script ran against prod and wiped the users table",
+            Category.HUMAN_ERROR_OPERATIONS,
+        ),
+        (
+            "support says customers can see orders from other customers' accounts since this morning",
+            Category.DATA_CORRUPTION,
+        ),
+    ],
+)
+def test_a_report_shaped_like_one_of_the_category_examples_ranks_it_first(
+    embedder: Embedder, report: str, category: Category
+) -> None:
+    diagnosis = OfflineEngine(PATTERNS, embedder).diagnose(case(report))
+
+    assert diagnosis.ranked_categories()[0] == category
