@@ -19,7 +19,7 @@ from engine.models import (
     Severity,
 )
 from engine.observations import case_passages
-from engine.ranking import CategoryScore, cue_hits, match_patterns, score_categories
+from engine.ranking import CategoryScore, cue_hits, match_patterns, score_categories, symptom_hits
 from engine.search.embedding import Embedder
 from engine.semantic import SemanticIndex
 from engine.technology import display, is_foreign, named_technologies
@@ -105,7 +105,8 @@ class OfflineEngine:
         per_pattern, per_category = self._similarities(text)
         cues = cue_hits(passages, self._knowledge)
         matches = match_patterns(passages, patterns, per_pattern, cues)
-        return score_categories(cues, matches, self._knowledge, per_category), named
+        symptoms = symptom_hits(passages, self._knowledge)
+        return score_categories(cues, matches, self._knowledge, per_category, symptoms), named
 
     def diagnose(self, case: CaseContext) -> Diagnosis:
         """Rank categories and patterns against what the case says, and say how sure that is."""

@@ -82,3 +82,20 @@ def test_a_report_shaped_like_one_of_the_category_examples_ranks_it_first(
     diagnosis = OfflineEngine(PATTERNS, embedder).diagnose(case(report))
 
     assert diagnosis.ranked_categories()[0] == category
+
+
+def test_a_cause_cue_outweighs_a_symptom_word(embedder: Embedder) -> None:
+    engine = OfflineEngine(PATTERNS, embedder)
+
+    ranked, _ = engine.rank(case("the site is unreachable since the network config push at 10:02"))
+    no_deploy = engine.diagnose(
+        case("errors everywhere since 10:02, nothing was deployed and nobody deleted anything")
+    )
+
+    assert ranked[0].category == Category.CONFIG_CHANGE
+    assert any(
+        o.quote == "unreachable" for e in ranked for o in e.observed if e.category == Category.NETWORK_DNS
+    )
+    # Negated context is not evidence for the cause it would otherwise point at.
+    quotes = {o.quote.lower() for h in no_deploy.hypotheses for o in h.observed}
+    assert "deleted" not in quotes
