@@ -30,9 +30,10 @@ SEMANTIC_SHARE = 0.5
 # that confident answers are right at least 80% of the time there.
 CONFIDENT_PROBABILITY = 0.6
 # Stated confidence, calibrated on the shared dev part (never the test part): when independent signals
-# agree the first category was right ~67% of the time there; otherwise only ~20%, whatever the score.
-AGREED_CONFIDENCE = 0.7
-UNAGREED_CEILING = 0.3
+# agree the first category was right ~87% of the time there; otherwise ~45%, whatever the score.
+AGREED_CONFIDENCE = 0.8
+UNAGREED_FLOOR = 0.35
+UNAGREED_CEILING = 0.45
 # Below this category score nothing in the case points anywhere: say so instead of guessing.
 MIN_CATEGORY_SCORE = 1.0
 # Technologies the pattern knowledge base is written for; a pattern about one of them applies only
@@ -118,10 +119,15 @@ class OfflineEngine:
         specific = not unknown_tech or any(t in self._covered for t in named)
         confident, stated = self._confidence(top)
         hypotheses = build_hypotheses(ranked, self._knowledge, named, specific, confident)
-        # Every stated % follows the calibrated top figure, so hypotheses and headline agree with it.
+        # Every stated % follows the calibrated top figure, so hypotheses and headline agree with it; the
+        # runner-ups keep their proportions and share what the first leaves (never more than 100% in all).
         scale = stated / top.probability if top.probability else 1.0
+        rest = sum(e.probability for e in ranked[1:3])
+        scales = {e.category: min(scale, (1 - stated) / rest) if rest else scale for e in ranked[1:]}
+        scales[top.category] = scale
         for hypothesis in hypotheses:
-            hypothesis.confidence = round(min(1.0, hypothesis.confidence * scale), 2)
+            factor = scales.get(hypothesis.category, scale) if hypothesis.category else scale
+            hypothesis.confidence = round(min(1.0, hypothesis.confidence * factor), 2)
         best = top.best if specific and top.best and top.best.score >= 1.0 else None
         actions = []
         if best is not None:
@@ -134,7 +140,7 @@ class OfflineEngine:
             ]
         text = case.evidence_text()
         diagnosis = Diagnosis(
-            summary=self._headline(ranked, confident, best is not None, unknown_tech, scale),
+            summary=self._headline(ranked, confident, best is not None, unknown_tech, scales),
             category=top.category,
             categories=[e.category for e in ranked[:3]],
             # The engine's own reading: shown beside a person's choice, never instead of it.
@@ -157,7 +163,7 @@ class OfflineEngine:
             return top.probability >= CONFIDENT_PROBABILITY, top.probability
         if top.agreed:
             return True, max(top.probability, AGREED_CONFIDENCE)
-        return False, min(top.probability, UNAGREED_CEILING)
+        return False, min(max(top.probability, UNAGREED_FLOOR), UNAGREED_CEILING)
 
     def _headline(
         self,
@@ -165,7 +171,7 @@ class OfflineEngine:
         confident: bool,
         specific: bool,
         unknown_tech: list[str],
-        scale: float,
+        scales: dict[Category, float],
     ) -> str:
         top = ranked[0]
         name = self._knowledge[top.category].name
@@ -179,7 +185,8 @@ class OfflineEngine:
             return f"Looks like: {top.best.pattern.title if specific and top.best else name}."
         live = [e for e in ranked[:3] if e.probability >= LIVE_SHARE * top.probability]
         options = [
-            f"{self._knowledge[e.category].name} ({round(e.probability * scale * 100)}%)" for e in live
+            f"{self._knowledge[e.category].name} ({round(e.probability * scales[e.category] * 100)}%)"
+            for e in live
         ]
         listed = options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
         return f"Not sure yet. It could be {listed}."
