@@ -99,3 +99,21 @@ def test_a_cause_cue_outweighs_a_symptom_word(embedder: Embedder) -> None:
     # Negated context is not evidence for the cause it would otherwise point at.
     quotes = {o.quote.lower() for h in no_deploy.hypotheses for o in h.observed}
     assert "deleted" not in quotes
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "checkout is slow for some users and a few requests fail",
+        "the site is unreachable since 10:02 and the database replicas are lagging",
+        "every client fails the TLS handshake: x509: certificate has expired",
+    ],
+)
+def test_stated_confidences_never_add_up_to_more_than_certainty(embedder: Embedder, report: str) -> None:
+    diagnosis = OfflineEngine(PATTERNS, embedder).diagnose(case(report))
+
+    assert sum(h.confidence for h in diagnosis.hypotheses) <= 1.0
+    assert diagnosis.hypotheses[0].confidence <= diagnosis.confidence + 0.01
+    if not diagnosis.confident:
+        # Unsure answers state what unsure answers achieved on the shared dev part (about 45%).
+        assert 0.35 <= diagnosis.confidence <= 0.45
