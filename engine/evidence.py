@@ -81,6 +81,13 @@ _RULES: list[tuple[re.Pattern[str], str, tuple[Category, ...]]] = [
     ),
     (re.compile(r"deadlock detected|lock wait timeout", re.I), "lock contention ({0})", (C.DATABASE,)),
     (
+        # The largest signed/unsigned 32-bit and signed 64-bit integers: an auto-increment id or counter
+        # that reached its type's maximum ("Duplicate entry '2147483647' for key 'PRIMARY'").
+        re.compile(r"(?<![\d.])(2147483647|4294967295|9223372036854775807)(?![\d.])"),
+        "a value at an integer type's maximum ({0}): an id or counter ran out of range",
+        (C.DATABASE, C.RESOURCE_EXHAUSTION),
+    ),
+    (
         re.compile(
             r"\bNXDOMAIN\b|\bSERVFAIL\b|\bENOTFOUND\b|no such host|Temporary failure in name resolution", re.I
         ),

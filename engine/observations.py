@@ -66,6 +66,27 @@ def find(passages: list[Passage], pattern: re.Pattern[str], meaning: str = "") -
     return None
 
 
+# A negation shortly before a match in the same clause ("nobody deleted anything", "we didn't deploy")
+# says the opposite of the match.
+_NEGATION = re.compile(
+    r"\b(no|not|nobody|no one|nothing|never|none|without|(did|do|does|has|have|was|were|is|are)n.t)\b"
+    r"[^.;!?,]*$",
+    re.I,
+)
+NEGATION_WINDOW = 40
+
+
+def find_asserted(passages: list[Passage], pattern: re.Pattern[str], meaning: str = "") -> Observation | None:
+    """Like `find`, but skips matches the writer negates ("nothing was deployed", "nobody deleted")."""
+    for passage in passages:
+        for found in pattern.finditer(passage.text):
+            before = passage.text[max(0, found.start() - NEGATION_WINDOW) : found.start()]
+            if found.group(0).strip() and not _NEGATION.search(before):
+                quote = found.group(0).strip()[:160]
+                return Observation(quote=quote, source=passage.source, author=passage.author, meaning=meaning)
+    return None
+
+
 def phrase_regex(phrase: str) -> re.Pattern[str]:
     """A case-insensitive whole-phrase regex for a knowledge-base keyword."""
     return re.compile(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", re.I)

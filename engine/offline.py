@@ -19,7 +19,7 @@ from engine.models import (
     Severity,
 )
 from engine.observations import case_passages
-from engine.ranking import CategoryScore, cue_hits, match_patterns, score_categories
+from engine.ranking import CategoryScore, cue_hits, match_patterns, score_categories, symptom_hits
 from engine.search.embedding import Embedder
 from engine.semantic import SemanticIndex
 from engine.technology import display, is_foreign, named_technologies
@@ -30,9 +30,10 @@ SEMANTIC_SHARE = 0.5
 # that confident answers are right at least 80% of the time there.
 CONFIDENT_PROBABILITY = 0.6
 # Stated confidence, calibrated on the shared dev part (never the test part): when independent signals
-# agree the first category was right ~67% of the time there; otherwise only ~20%, whatever the score.
-AGREED_CONFIDENCE = 0.7
-UNAGREED_CEILING = 0.3
+# agree the first category was right ~84% of the time there; otherwise ~45%, whatever the score.
+AGREED_CONFIDENCE = 0.8
+UNAGREED_FLOOR = 0.35
+UNAGREED_CEILING = 0.45
 # Below this category score nothing in the case points anywhere: say so instead of guessing.
 MIN_CATEGORY_SCORE = 1.0
 # Technologies the pattern knowledge base is written for; a pattern about one of them applies only
@@ -70,7 +71,11 @@ class OfflineEngine:
         self._patterns = patterns
         self._knowledge = categories or load_categories()
         self._lexical = LexicalIndex(patterns)
-        prototypes = {f"{_CATEGORY_PREFIX}{c.value}": k.description for c, k in self._knowledge.items()}
+        prototypes = {
+            f"{_CATEGORY_PREFIX}{c.value}#{i}": text
+            for c, k in self._knowledge.items()
+            for i, text in enumerate(k.prototypes)
+        }
         self._semantic = SemanticIndex(patterns, embedder, prototypes) if embedder is not None else None
         self._covered = {s for p in patterns for s in p.stacks}
 
@@ -84,11 +89,12 @@ class OfflineEngine:
             pid: SEMANTIC_SHARE * semantic.get(pid, 0.0) + (1 - SEMANTIC_SHARE) * lexical.get(pid, 0.0)
             for pid in lexical
         }
-        per_category = {
-            Category(key.removeprefix(_CATEGORY_PREFIX)): value
-            for key, value in semantic.items()
-            if key.startswith(_CATEGORY_PREFIX)
-        }
+        # A category is as close as its closest prototype (description or example).
+        per_category: dict[Category, float] = {}
+        for key, value in semantic.items():
+            if key.startswith(_CATEGORY_PREFIX):
+                category = Category(key.removeprefix(_CATEGORY_PREFIX).split("#")[0])
+                per_category[category] = max(per_category.get(category, 0.0), value)
         return per_pattern, per_category
 
     def rank(self, case: CaseContext) -> tuple[list[CategoryScore], list[str]]:
@@ -100,7 +106,8 @@ class OfflineEngine:
         per_pattern, per_category = self._similarities(text)
         cues = cue_hits(passages, self._knowledge)
         matches = match_patterns(passages, patterns, per_pattern, cues)
-        return score_categories(cues, matches, self._knowledge, per_category), named
+        symptoms = symptom_hits(passages, self._knowledge)
+        return score_categories(cues, matches, self._knowledge, per_category, symptoms), named
 
     def diagnose(self, case: CaseContext) -> Diagnosis:
         """Rank categories and patterns against what the case says, and say how sure that is."""
@@ -112,10 +119,15 @@ class OfflineEngine:
         specific = not unknown_tech or any(t in self._covered for t in named)
         confident, stated = self._confidence(top)
         hypotheses = build_hypotheses(ranked, self._knowledge, named, specific, confident)
-        # Every stated % follows the calibrated top figure, so hypotheses and headline agree with it.
+        # Every stated % follows the calibrated top figure, so hypotheses and headline agree with it; the
+        # runner-ups keep their proportions and share what the first leaves (never more than 100% in all).
         scale = stated / top.probability if top.probability else 1.0
+        rest = sum(e.probability for e in ranked[1:3])
+        scales = {e.category: min(scale, (1 - stated) / rest) if rest else scale for e in ranked[1:]}
+        scales[top.category] = scale
         for hypothesis in hypotheses:
-            hypothesis.confidence = round(min(1.0, hypothesis.confidence * scale), 2)
+            factor = scales.get(hypothesis.category, scale) if hypothesis.category else scale
+            hypothesis.confidence = round(min(1.0, hypothesis.confidence * factor), 2)
         best = top.best if specific and top.best and top.best.score >= 1.0 else None
         actions = []
         if best is not None:
@@ -128,7 +140,7 @@ class OfflineEngine:
             ]
         text = case.evidence_text()
         diagnosis = Diagnosis(
-            summary=self._headline(ranked, confident, best is not None, unknown_tech, scale),
+            summary=self._headline(ranked, confident, best is not None, unknown_tech, scales),
             category=top.category,
             categories=[e.category for e in ranked[:3]],
             # The engine's own reading: shown beside a person's choice, never instead of it.
@@ -151,7 +163,7 @@ class OfflineEngine:
             return top.probability >= CONFIDENT_PROBABILITY, top.probability
         if top.agreed:
             return True, max(top.probability, AGREED_CONFIDENCE)
-        return False, min(top.probability, UNAGREED_CEILING)
+        return False, min(max(top.probability, UNAGREED_FLOOR), UNAGREED_CEILING)
 
     def _headline(
         self,
@@ -159,7 +171,7 @@ class OfflineEngine:
         confident: bool,
         specific: bool,
         unknown_tech: list[str],
-        scale: float,
+        scales: dict[Category, float],
     ) -> str:
         top = ranked[0]
         name = self._knowledge[top.category].name
@@ -173,7 +185,8 @@ class OfflineEngine:
             return f"Looks like: {top.best.pattern.title if specific and top.best else name}."
         live = [e for e in ranked[:3] if e.probability >= LIVE_SHARE * top.probability]
         options = [
-            f"{self._knowledge[e.category].name} ({round(e.probability * scale * 100)}%)" for e in live
+            f"{self._knowledge[e.category].name} ({round(e.probability * scales[e.category] * 100)}%)"
+            for e in live
         ]
         listed = options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
         return f"Not sure yet. It could be {listed}."

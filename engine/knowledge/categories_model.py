@@ -18,7 +18,11 @@ class CategoryKnowledge(BaseModel):
     category: Category
     name: str
     description: str
+    # Typical reports of this category: the report is compared with each, and the closest counts.
+    examples: list[str] = Field(default_factory=list)
     cues: list[str] = Field(default_factory=list)
+    # Weaker than cues: words that describe a symptom of the category rather than point at its cause.
+    symptoms: list[str] = Field(default_factory=list)
     checks: list[str] = Field(min_length=1)
     questions: list[str] = Field(default_factory=list)
 
@@ -26,6 +30,16 @@ class CategoryKnowledge(BaseModel):
     def compiled_cues(self) -> list[re.Pattern[str]]:
         """Cue regexes, compiled once."""
         return [re.compile(c, re.IGNORECASE) for c in self.cues]
+
+    @cached_property
+    def compiled_symptoms(self) -> list[re.Pattern[str]]:
+        """Symptom regexes, compiled once."""
+        return [re.compile(c, re.IGNORECASE) for c in self.symptoms]
+
+    @property
+    def prototypes(self) -> list[str]:
+        """The texts a report is compared with: the description, then every example."""
+        return [self.description, *self.examples]
 
 
 def load_categories(path: Path | None = None) -> dict[Category, CategoryKnowledge]:

@@ -6,7 +6,7 @@ import re
 
 from engine.hypotheses import merge_duplicates
 from engine.models import CaseContext, EvidenceSource, Hypothesis, Observation, Turn
-from engine.observations import case_passages, find, quotes_case
+from engine.observations import case_passages, find, find_asserted, quotes_case
 
 CASE = CaseContext(
     case_ref="FM-3",
@@ -64,3 +64,18 @@ def test_near_duplicate_hypotheses_merge_into_one() -> None:
 
     assert [h.cause for h in merged] == ["Connection pool exhausted by slow queries", "Primary failed over"]
     assert merged[0].confidence == 0.6 and merged[0].checks == ["x"] and merged[0].observed == [seen]
+
+
+def test_a_negated_mention_is_not_evidence_but_a_later_plain_one_is() -> None:
+    deleted = re.compile(r"\bdeleted\b", re.I)
+    negated = CaseContext(
+        case_ref="FM-4", title="x", description="resources vanished and nobody here deleted anything"
+    )
+    later = negated.model_copy(
+        update={"turns": [Turn(author="W2", text="ok, I deleted the old group by mistake")]}
+    )
+
+    assert find(case_passages(negated), deleted) is not None
+    assert find_asserted(case_passages(negated), deleted) is None
+    seen = find_asserted(case_passages(later), deleted)
+    assert seen is not None and seen.author == "W2"

@@ -60,3 +60,60 @@ def test_looks_like_only_when_independent_signals_agree(embedder: Embedder) -> N
     assert unsure.confidence <= 0.5
     assert 2 <= len(unsure.hypotheses) <= 3
     assert unsure.questions[0].startswith("What changed right before this started")
+
+
+@pytest.mark.parametrize(
+    ("report", "category"),
+    [
+        # Each reads like one of the category's typical reports, not like its one-paragraph description.
+        (
+            "an engineer meant to clean up staging but the script ran against prod and wiped the users table",
+            Category.HUMAN_ERROR_OPERATIONS,
+        ),
+        (
+            "support says customers can see orders from other customers' accounts since this morning",
+            Category.DATA_CORRUPTION,
+        ),
+    ],
+)
+def test_a_report_shaped_like_one_of_the_category_examples_ranks_it_first(
+    embedder: Embedder, report: str, category: Category
+) -> None:
+    diagnosis = OfflineEngine(PATTERNS, embedder).diagnose(case(report))
+
+    assert diagnosis.ranked_categories()[0] == category
+
+
+def test_a_cause_cue_outweighs_a_symptom_word(embedder: Embedder) -> None:
+    engine = OfflineEngine(PATTERNS, embedder)
+
+    ranked, _ = engine.rank(case("the site is unreachable since the network config push at 10:02"))
+    no_deploy = engine.diagnose(
+        case("errors everywhere since 10:02, nothing was deployed and nobody deleted anything")
+    )
+
+    assert ranked[0].category == Category.CONFIG_CHANGE
+    assert any(
+        o.quote == "unreachable" for e in ranked for o in e.observed if e.category == Category.NETWORK_DNS
+    )
+    # Negated context is not evidence for the cause it would otherwise point at.
+    quotes = {o.quote.lower() for h in no_deploy.hypotheses for o in h.observed}
+    assert "deleted" not in quotes
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "checkout is slow for some users and a few requests fail",
+        "the site is unreachable since 10:02 and the database replicas are lagging",
+        "every client fails the TLS handshake: x509: certificate has expired",
+    ],
+)
+def test_stated_confidences_never_add_up_to_more_than_certainty(embedder: Embedder, report: str) -> None:
+    diagnosis = OfflineEngine(PATTERNS, embedder).diagnose(case(report))
+
+    assert sum(h.confidence for h in diagnosis.hypotheses) <= 1.0
+    assert diagnosis.hypotheses[0].confidence <= diagnosis.confidence + 0.01
+    if not diagnosis.confident:
+        # Unsure answers state what unsure answers achieved on the shared dev part (about 45%).
+        assert 0.35 <= diagnosis.confidence <= 0.45
