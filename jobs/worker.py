@@ -17,8 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from jobs.heartbeat import Heartbeat
 from jobs.intake import sweep_outbox
 from jobs.metrics import MeasuredWorker
-from jobs.queue import OUTBOX_KEY, QUEUE_NAMES, JobQueue
-from jobs.runtime import JobContext, install_context
+from jobs.queue import OUTBOX_KEY, QUEUE_NAMES, TEAM_KEY, JobQueue
+from jobs.runtime import JobContext, install_context, working_for
 from storage.outbox_leases import OutboxLeases
 
 log = logging.getLogger(__name__)
@@ -76,8 +76,11 @@ class LeasingWorker(MeasuredWorker):
                 # The job needs the database too; let it run and fail into RQ's retry.
                 log.warning("could not lease outbox entry", extra={"job_key": outbox_key}, exc_info=True)
         succeeded = False
+        team = job.meta.get(TEAM_KEY)
         try:
-            succeeded = bool(super().perform_job(job, queue))
+            # The job works for the workspace it was submitted for: that team's token, its cases only.
+            with working_for(team if isinstance(team, str) else ""):
+                succeeded = bool(super().perform_job(job, queue))
             return succeeded
         finally:
             if succeeded:
