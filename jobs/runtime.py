@@ -73,9 +73,12 @@ class JobContext:
 
     def for_team(self, team_id: str) -> JobContext:
         """This context as one workspace sees it: its bot token, and only its cases."""
-        if not team_id:
+        if self.workspaces is None and not team_id:
             return self
+        # With many workspaces a job naming no team has no token to use: its Slack calls say so.
         slack = self.workspaces.client_for(team_id) if self.workspaces is not None else self.slack
+        if not team_id:
+            return replace(self, slack=slack)
         learning = self.learning
         if learning is not None:
             learning = replace(learning, history=learning.history.scoped(team_id))
