@@ -70,9 +70,11 @@ class JobContext:
     workspaces: WorkspaceClients | None = None
     # The workspace the running job works for ("" outside a job, or when the job names none).
     team_id: str = ""
+    # Channel names resolve per workspace: "#db-oncall" is a different channel in each team.
+    team_channels: dict[str, ChannelDirectory] = field(default_factory=dict)
 
     def for_team(self, team_id: str) -> JobContext:
-        """This context as one workspace sees it: its bot token, and only its cases."""
+        """This context as one workspace sees it: its bot token, its cases, its channel names."""
         if self.workspaces is None and not team_id:
             return self
         # With many workspaces a job naming no team has no token to use: its Slack calls say so.
@@ -82,8 +84,14 @@ class JobContext:
         learning = self.learning
         if learning is not None:
             learning = replace(learning, history=learning.history.scoped(team_id))
+        channels = self.team_channels.setdefault(team_id, _channel_directory())
         return replace(
-            self, team_id=team_id, slack=slack, cases=self.cases.scoped(team_id), learning=learning
+            self,
+            team_id=team_id,
+            slack=slack,
+            cases=self.cases.scoped(team_id),
+            learning=learning,
+            channels=channels,
         )
 
 

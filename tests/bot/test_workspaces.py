@@ -7,6 +7,7 @@ from starlette.testclient import TestClient
 
 from bot.services import Services
 from bot.settings import Settings
+from jobs.runbook_library import RunbookLibrary
 from jobs.workspaces.stores import installation_store
 from tests.bot.workspace_helpers import (
     ALPHA,
@@ -106,3 +107,28 @@ def test_two_workspaces_each_see_only_their_own_cases(
     loaded = services.cases.get(case.id)
     assert loaded is not None
     assert [m.text for m in loaded.messages if not m.from_bot] == ["alpha: maxmemory is 2gb"]
+
+
+def test_runbook_sharing_resolves_channel_names_in_the_sharing_workspace(
+    oauth_web: TestClient,
+    oauth_settings: Settings,
+    slack: FakeSlackApi,
+    services: Services,
+    embedder: MemoEmbedder,
+    runbook_library: RunbookLibrary,
+) -> None:
+    install(oauth_web, slack, ALPHA)
+    install(oauth_web, slack, BRAVO)
+    runbook = runbook_library.search("TLS certificate expired", k=1)[0].runbook
+
+    for team, user in ((ALPHA, "U0ANN"), (BRAVO, "U0BEN")):
+        text = f"runbook share {runbook.ref} #db-oncall"
+        command(oauth_web, team, text, f"5.{team.team_id}", user, channel="C0INCIDENTS")
+    work(oauth_settings, services, embedder, runbooks=runbook_library)
+
+    # "#db-oncall" is looked up in each workspace with its own token (no name cached across teams),
+    # and each card is posted by the sharing workspace's bot.
+    for team in (ALPHA, BRAVO):
+        assert len(slack.calls_with_token("conversations.list", team.bot_token)) == 1
+        posts = slack.calls_with_token("chat.postMessage", team.bot_token)
+        assert [p.params["channel"] for p in posts] == ["C0DBONCALL"]

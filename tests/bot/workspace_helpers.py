@@ -19,6 +19,7 @@ from bot.web import create_web_app
 from engine.knowledge.patterns_model import load_patterns
 from engine.offline import OfflineEngine
 from jobs.action_runtime import ActionRuntime
+from jobs.runbook_library import RunbookLibrary
 from jobs.runtime import JobContext
 from jobs.slack import make_web_client
 from jobs.worker import run_worker
@@ -101,7 +102,11 @@ def reply_in_thread(web: TestClient, team: InstalledTeam, thread_ts: str, ts: st
 
 
 def work(
-    oauth_settings: Settings, services: Services, embedder: MemoEmbedder, actions: ActionRuntime | None = None
+    oauth_settings: Settings,
+    services: Services,
+    embedder: MemoEmbedder,
+    actions: ActionRuntime | None = None,
+    runbooks: RunbookLibrary | None = None,
 ) -> None:
     """The real worker loop (LeasingWorker), in burst: each job bound to its team's token and cases."""
     context = JobContext(
@@ -111,6 +116,7 @@ def work(
         learning=build_learning_runtime(services.db, embedder, oauth_settings),
         workspaces=build_workspace_clients(oauth_settings, services.db),
         actions=actions,
+        runbooks=runbooks,
     )
     run_worker(context, services.queue, burst=True)
 
