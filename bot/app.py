@@ -21,7 +21,7 @@ from handlers import (
     views,
 )
 from handlers.listener_errors import answer_listener_error
-from handlers.workspaces import remember_team
+from handlers.workspaces import register_uninstall_notice, remember_team
 from jobs.action_forms import RunActionForms
 from jobs.action_requests import ActionRequests
 from jobs.audit_trail import AuditRequests
@@ -65,6 +65,8 @@ def create_app(settings: Settings, services: Services) -> App:
     if flow is not None:
         # app_uninstalled / tokens_revoked delete the workspace's installation: its jobs stop posting.
         app.enable_token_revocation_listeners()
+    else:
+        register_uninstall_notice(app)
     app.use(remember_team)
     sessions = make_session_factory(services.db)
     submitter = JobSubmitter(services.queue, sessions)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from rq.job import Job, JobStatus
+from rq.serializers import JSONSerializer
 from starlette.testclient import TestClient
 
 from bot.services import Services
@@ -24,6 +26,7 @@ from tests.bot.workspace_helpers import (
     work,
 )
 from tests.fakes.embedding import MemoEmbedder
+from tests.fakes.signing import event_body, signed_headers
 from tests.fakes.slack_api import FakeSlackApi
 
 
@@ -132,3 +135,36 @@ def test_runbook_sharing_resolves_channel_names_in_the_sharing_workspace(
         assert len(slack.calls_with_token("conversations.list", team.bot_token)) == 1
         posts = slack.calls_with_token("chat.postMessage", team.bot_token)
         assert [p.params["channel"] for p in posts] == ["C0DBONCALL"]
+
+
+def test_an_uninstalled_workspace_loses_its_token_and_its_jobs_fail_into_rq(
+    caplog: pytest.LogCaptureFixture,
+    oauth_web: TestClient,
+    oauth_settings: Settings,
+    slack: FakeSlackApi,
+    services: Services,
+    embedder: MemoEmbedder,
+) -> None:
+    install(oauth_web, slack, ALPHA)
+    command(oauth_web, ALPHA, "help disk full on web-03", "6.alpha", "U0ANN")
+    # Slack tells every web process: the installation goes, before the worker gets to the case.
+    body = event_body({"type": "app_uninstalled"}, event_id="EvGone", team_id=ALPHA.team_id)
+    gone = oauth_web.post(
+        "/slack/events", content=body, headers=signed_headers(body, content_type="application/json")
+    )
+    assert gone.status_code == 200
+    assert (
+        installation_store(services.db, slack.client_id).find_bot(enterprise_id=None, team_id=ALPHA.team_id)
+        is None
+    )
+
+    work(oauth_settings, services, embedder)
+
+    case = services.cases.find_by_dedupe_key("slash:6.alpha")
+    assert case is not None and case.root_ts is None
+    assert slack.calls_to("chat.postMessage") == []
+    # The job carries its team; it failed on its first Slack call, so RQ holds it for a retry.
+    job = Job.fetch(f"diagnose_case-{case.id}", connection=services.redis, serializer=JSONSerializer)
+    assert job.meta["team_id"] == ALPHA.team_id
+    assert job.get_status() == JobStatus.SCHEDULED
+    assert "WorkspaceNotInstalledError: FaultMaven is not installed in Slack workspace T0ALPHA" in caplog.text
