@@ -168,3 +168,17 @@ def test_an_uninstalled_workspace_loses_its_token_and_its_jobs_fail_into_rq(
     assert job.meta["team_id"] == ALPHA.team_id
     assert job.get_status() == JobStatus.SCHEDULED
     assert "WorkspaceNotInstalledError: FaultMaven is not installed in Slack workspace T0ALPHA" in caplog.text
+
+
+def test_one_workspace_mode_acknowledges_an_uninstall_and_says_what_to_do(
+    caplog: pytest.LogCaptureFixture, web: TestClient
+) -> None:
+    body = event_body({"type": "app_uninstalled"}, event_id="EvGoneOne")
+
+    answer = web.post(
+        "/slack/events", content=body, headers=signed_headers(body, content_type="application/json")
+    )
+
+    assert answer.status_code == 200
+    assert "SLACK_BOT_TOKEN no longer works" in caplog.text
+    assert web.get("/slack/install").status_code == 404
