@@ -84,8 +84,12 @@ class CaseHistoryReader:
         """When the resolved cases of one signature were opened, since a moment."""
         with self._sessions() as session:
             found = session.scalars(
-                select(CaseOutcomeRow.opened_at).where(
-                    CaseOutcomeRow.signature == signature, CaseOutcomeRow.opened_at >= since
+                select(CaseOutcomeRow.opened_at)
+                .join(Case, Case.id == CaseOutcomeRow.case_id)
+                .where(
+                    CaseOutcomeRow.signature == signature,
+                    CaseOutcomeRow.opened_at >= since,
+                    team_filter(self.team_id),
                 )
             ).all()
         return [as_utc(t) for t in found]
