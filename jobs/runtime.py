@@ -83,7 +83,12 @@ class JobContext:
             return replace(self, slack=slack)
         learning = self.learning
         if learning is not None:
-            learning = replace(learning, history=learning.history.scoped(team_id))
+            learning = replace(
+                learning,
+                history=learning.history.scoped(team_id),
+                team=learning.team.scoped(team_id),
+                home=learning.home.scoped(team_id),
+            )
         channels = self.team_channels.setdefault(team_id, _channel_directory())
         return replace(
             self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import inspect
@@ -12,7 +12,9 @@ from sqlalchemy import inspect
 from storage.case_history import CaseHistoryReader
 from storage.cases import CaseRepository, NewCase
 from storage.db import make_engine, make_session_factory
+from storage.home_items import HomeItemsReader
 from storage.migrate import upgrade
+from storage.team_stats import TeamStatsReader
 
 
 def repo(url: str) -> CaseRepository:
@@ -114,3 +116,7 @@ def test_a_repository_scoped_to_a_workspace_reads_only_its_cases(any_database_ur
     history = CaseHistoryReader(make_session_factory(make_engine(any_database_url)))
     assert [c.id for c in history.scoped("T0BRAVO").open_cases("resolved", None)] == [legacy.id]
     assert {c.id for c in history.scoped("T0ALPHA").open_cases("resolved", None)} == {alpha.id, legacy.id}
+    sessions = make_session_factory(make_engine(any_database_url))
+    stats = TeamStatsReader(sessions).scoped("T0BRAVO")
+    assert [r.case.id for r in stats.cases(datetime.now(UTC) - timedelta(days=1))] == [legacy.id]
+    assert HomeItemsReader(sessions).scoped("T0BRAVO").open_cases_of("W1", "resolved")[0].id == legacy.id
