@@ -182,3 +182,15 @@ def test_one_workspace_mode_acknowledges_an_uninstall_and_says_what_to_do(
     assert answer.status_code == 200
     assert "SLACK_BOT_TOKEN no longer works" in caplog.text
     assert web.get("/slack/install").status_code == 404
+
+
+def test_a_listener_opens_its_modal_with_the_requesting_workspace_token(
+    oauth_web: TestClient, slack: FakeSlackApi
+) -> None:
+    install(oauth_web, slack, ALPHA)
+    install(oauth_web, slack, BRAVO)
+
+    command(oauth_web, BRAVO, "", "7.bravo", "U0BEN")
+
+    [opened] = slack.calls_to("views.open")
+    assert opened.token == BRAVO.bot_token and opened.params["trigger_id"] == "7.bravo"
