@@ -7,6 +7,7 @@ import html
 import re
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 from pydantic import SecretStr
 from starlette.testclient import TestClient
 
@@ -27,6 +28,8 @@ from tests.fakes.embedding import MemoEmbedder
 from tests.fakes.signing import event_body, signed_headers, slash_command_body
 from tests.fakes.slack_api import FakeSlackApi, InstalledTeam
 
+# The app in-process (TestClient) or a real `faultmaven serve` (an httpx client on its URL).
+Browser = TestClient | httpx.Client
 ALPHA = InstalledTeam("T0ALPHA", "Alpha", "xoxb-alpha-0001-team", "U0ALPHABOT", "B0ALPHA")
 BRAVO = InstalledTeam("T0BRAVO", "Bravo", "xoxb-bravo-0002-team", "U0BRAVOBOT", "B0BRAVO")
 # One channel id seen from both workspaces (a Slack Connect channel): only the team tells them apart.
@@ -50,7 +53,7 @@ def oauth_web_app(oauth_settings: Settings, services: Services) -> TestClient:
     return TestClient(create_web_app(services, create_app(oauth_settings, services)))
 
 
-def begin_install(web: TestClient, slack: FakeSlackApi) -> str:
+def begin_install(web: Browser, slack: FakeSlackApi) -> str:
     """GET /slack/install: the state cookie, and Slack's authorize URL carrying the same state."""
     page = web.get("/slack/install")
     assert page.status_code == 200
@@ -66,7 +69,7 @@ def begin_install(web: TestClient, slack: FakeSlackApi) -> str:
     return state
 
 
-def finish_install(web: TestClient, code: str, state: str, cookie_state: str | None = None) -> int:
+def finish_install(web: Browser, code: str, state: str, cookie_state: str | None = None) -> int:
     """Slack's redirect back: GET /slack/oauth_redirect?code=…&state=… from the installer's browser."""
     answer = web.get(
         "/slack/oauth_redirect",
@@ -76,7 +79,7 @@ def finish_install(web: TestClient, code: str, state: str, cookie_state: str | N
     return answer.status_code
 
 
-def install(web: TestClient, slack: FakeSlackApi, team: InstalledTeam) -> None:
+def install(web: Browser, slack: FakeSlackApi, team: InstalledTeam) -> None:
     state = begin_install(web, slack)
     assert finish_install(web, slack.grant(team), state) == 200
 
