@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.actions import load_configured_policy
+from bot.oauth import build_oauth
 from bot.services import Services
 from bot.settings import Settings
 from handlers import (
@@ -20,6 +21,7 @@ from handlers import (
     views,
 )
 from handlers.listener_errors import answer_listener_error
+from handlers.workspaces import register_uninstall_notice, remember_team
 from jobs.action_forms import RunActionForms
 from jobs.action_requests import ActionRequests
 from jobs.audit_trail import AuditRequests
@@ -36,14 +38,21 @@ from storage.runbooks import RunbookRepository
 def create_app(settings: Settings, services: Services) -> App:
     """A Bolt app for HTTP or Socket Mode; requires Slack settings."""
     settings.require_slack()
-    assert settings.slack_bot_token is not None and settings.slack_signing_secret is not None
+    assert settings.slack_signing_secret is not None
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     client = make_ack_path_client(
-        settings.slack_bot_token.get_secret_value(),
+        None if settings.oauth_enabled else token,
         settings.slack_api_url,
         timeout=settings.slack_ack_path_timeout_seconds,
     )
+    # Many workspaces: Bolt's authorize gives each request its workspace's token (context.client
+    # copies this client's base URL, timeout and retry handlers); else the one bot token.
+    flow, authorize = build_oauth(settings, services.db) if settings.oauth_enabled else (None, None)
     app = App(
         client=client,
+        oauth_flow=flow,
+        # Bolt accepts an Authorize instance here (it only types the parameter as a plain callable).
+        authorize=authorize,  # type: ignore[arg-type]
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         # bot/web.py verifies every HTTP request on its raw bytes before Bolt parses it (Socket Mode
         # needs none); Bolt's own check would log the whole body of a request it refuses.
@@ -53,6 +62,12 @@ def create_app(settings: Settings, services: Services) -> App:
         # Thin handlers ack in well under a millisecond; this avoids Bolt's ~10 ms ack polling.
         process_before_response=True,
     )
+    if flow is not None:
+        # app_uninstalled / tokens_revoked delete the workspace's installation: its jobs stop posting.
+        app.enable_token_revocation_listeners()
+    else:
+        register_uninstall_notice(app)
+    app.use(remember_team)
     sessions = make_session_factory(services.db)
     submitter = JobSubmitter(services.queue, sessions)
     notices = Notices(submitter)

@@ -69,6 +69,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     from bot.engines import build_diagnosis_engine, build_reply_triage, build_runbook_writer
     from bot.incidents import build_incident_runtime
     from bot.learning import build_learning_runtime
+    from bot.oauth import build_workspace_clients
     from bot.services import build_services
     from bot.worker_metrics import serve_worker_metrics
     from jobs.pacing import ChannelPacer
@@ -83,20 +84,17 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     upgrade(settings.resolved_database_url)
     services = build_services(settings)
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    if token is None:
+    if token is None and not settings.oauth_enabled:
         print("warning: SLACK_BOT_TOKEN is not set; jobs that post to Slack will fail", file=sys.stderr)
     runbooks = load_runbook_library(settings, services.db)
+    pacer = ChannelPacer(
+        services.redis, settings.faultmaven_channel_message_interval, burst=settings.faultmaven_channel_burst
+    )
     context = JobContext(
         cases=services.cases,
-        slack=make_web_client(
-            token,
-            settings.slack_api_url,
-            ChannelPacer(
-                services.redis,
-                settings.faultmaven_channel_message_interval,
-                burst=settings.faultmaven_channel_burst,
-            ),
-        ),
+        # Many workspaces: each job's team token comes from the installation store instead.
+        slack=make_web_client(None if settings.oauth_enabled else token, settings.slack_api_url, pacer),
+        workspaces=build_workspace_clients(settings, services.db, pacer),
         incidents=build_incident_runtime(settings, services.db, services.queue),
         engine=build_diagnosis_engine(settings),
         llm_usage=LlmUsageRepository(make_session_factory(services.db)),

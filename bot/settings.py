@@ -20,6 +20,8 @@ HOW_TO_GET = {
     "SLACK_BOT_TOKEN": "Slack app → OAuth & Permissions → Bot User OAuth Token (starts with xoxb-)",
     "SLACK_SIGNING_SECRET": "Slack app → Basic Information → App Credentials → Signing Secret",
     "SLACK_APP_TOKEN": "Slack app → Basic Information → App-Level Tokens, scope connections:write (xapp-)",
+    "SLACK_CLIENT_ID": "Slack app → Basic Information → App Credentials → Client ID (many workspaces)",
+    "SLACK_CLIENT_SECRET": "Slack app → Basic Information → App Credentials → Client Secret",
 }
 
 
@@ -34,6 +36,12 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    # Many workspaces: with both set, workspaces install through /slack/install (OAuth v2) and every
+    # request and job uses its own workspace's bot token from the installation store; SLACK_BOT_TOKEN
+    # is then not used. SLACK_REDIRECT_URI only when the app lists several redirect URLs.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_redirect_uri: str | None = None
     slack_api_url: str = "https://slack.com/api/"
     slack_command: str = "/faultmaven"
     # Inbound bodies larger than this are refused with 413 before they are read in full (Slack's and
@@ -160,7 +168,18 @@ class Settings(BaseSettings):
         """FAULTMAVEN_INCIDENT_ROUTES, parsed."""
         return parse_routes(self.faultmaven_incident_routes)
 
-    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "anthropic_api_key")
+    @field_validator("slack_client_id")
+    @classmethod
+    def _blank_client_id_is_unset(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "slack_client_secret",
+        "anthropic_api_key",
+    )
     @classmethod
     def _reject_placeholders(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().strip():
@@ -188,13 +207,24 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def oauth_enabled(self) -> bool:
+        """Many workspaces: OAuth installs and per-team tokens (SLACK_CLIENT_ID and SECRET set)."""
+        return self.slack_client_id is not None and self.slack_client_secret is not None
+
+    @property
     def slack_configured(self) -> bool:
-        """Whether the bot can talk to Slack at all."""
-        return self.slack_bot_token is not None and self.slack_signing_secret is not None
+        """Whether the bot can talk to Slack at all (one workspace's token, or OAuth installs)."""
+        return not self.missing_slack_settings()
 
     def missing_slack_settings(self, socket_mode: bool = False) -> list[str]:
         """Names of the Slack variables still unset."""
-        needed = {"SLACK_BOT_TOKEN": self.slack_bot_token, "SLACK_SIGNING_SECRET": self.slack_signing_secret}
+        needed: dict[str, object] = {}
+        if self.slack_client_id is not None or self.slack_client_secret is not None:
+            needed["SLACK_CLIENT_ID"] = self.slack_client_id
+            needed["SLACK_CLIENT_SECRET"] = self.slack_client_secret
+        else:
+            needed["SLACK_BOT_TOKEN"] = self.slack_bot_token
+        needed["SLACK_SIGNING_SECRET"] = self.slack_signing_secret
         if socket_mode:
             needed["SLACK_APP_TOKEN"] = self.slack_app_token
         return [name for name, value in needed.items() if value is None]
@@ -205,6 +235,11 @@ class Settings(BaseSettings):
         if missing:
             lines = [f"  {name}: {HOW_TO_GET[name]}" for name in missing]
             raise ConfigurationError("Slack is not configured. Set:\n" + "\n".join(lines))
+        if socket_mode and self.oauth_enabled:
+            raise ConfigurationError(
+                "many workspaces (SLACK_CLIENT_ID) install over HTTP at /slack/install; "
+                "run `faultmaven serve` without --socket-mode"
+            )
 
     @property
     def resolved_database_url(self) -> str:

@@ -103,6 +103,8 @@ def run_everything(
             _say("No Slack tokens in use: starting the local playground (see README 'Playground').")
             env.update(playground_env())
             env.pop("SLACK_APP_TOKEN", None)
+            # One pretend workspace: OAuth settings (env or .env) are blanked, not only unset.
+            env.update(SLACK_CLIENT_ID="", SLACK_CLIENT_SECRET="")
             serve.append("--playground")
         elif not settings.slack_configured:
             missing = ", ".join(settings.missing_slack_settings())

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.oauth import INSTALL_PATH, REDIRECT_PATH
 from bot.services import Services
 from handlers import webhooks
 from handlers.inbound import RequestRefused, read_slack_request
@@ -82,6 +83,16 @@ def create_web_app(services: Services, bolt: App | None) -> Starlette:
         bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
 
+    async def oauth(request: Request) -> Response:
+        # Many workspaces only: Bolt's install page (state cookie + Slack's authorize URL) and the
+        # redirect back from Slack (state checked against cookie and store, code exchanged, saved).
+        flow = bolt.oauth_flow if bolt is not None else None
+        if flow is None:
+            return PlainTextResponse("Not found: one workspace (SLACK_CLIENT_ID unset).\n", status_code=404)
+        bolt_request = to_bolt_request(request, b"")
+        handle = flow.handle_installation if request.url.path == INSTALL_PATH else flow.handle_callback
+        return to_starlette_response(await run_in_threadpool(handle, bolt_request))
+
     async def healthz(_: Request) -> Response:
         checks: dict[str, str] = {}
         try:
@@ -107,6 +118,8 @@ def create_web_app(services: Services, bolt: App | None) -> Starlette:
     return Starlette(
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
+            Route(INSTALL_PATH, oauth, methods=["GET"]),
+            Route(REDIRECT_PATH, oauth, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/", index, methods=["GET"]),

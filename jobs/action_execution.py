@@ -25,10 +25,10 @@ from jobs.actions import (
 from jobs.audit import record_audit
 from jobs.learning.outcomes import refresh_outcome
 from jobs.runtime import JobContext
+from jobs.workspaces.team import team_job
 from storage.action_models import ActionExecutionRow, ActionProposalRow
 from storage.actions import NewExecution
 from storage.models import as_utc
-from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +182,7 @@ def _retry_later(
         )
         return {"status": "gave up", "proposal_id": row.id}
     delay = min(timedelta(seconds=5 * 2**attempt), MAX_BACKOFF)
-    job = PendingJob(f"execute_action:{row.id}:{attempt + 1}", "execute_action", [row.id, attempt + 1])
+    job = team_job(f"execute_action:{row.id}:{attempt + 1}", "execute_action", [row.id, attempt + 1])
     rt.repo.record_request(job)
     rt.queue.enqueue_later(job, rt.clock() + delay)
     if attempt == 0:

@@ -16,10 +16,10 @@ from engine.approvals.policy import ApprovalLevel, ApprovalPolicy
 from engine.case_facts import CaseFacts, extract_case_facts, fill_placeholders, unfilled_placeholders
 from jobs.actions import ActionDraft, action_runtime, find_recommended, propose, say_privately
 from jobs.queue import JobQueue
+from jobs.workspaces.team import current_team, team_job
 from storage.actions import ActionRepository
 from storage.cases import CaseRepository
 from storage.models import Case
-from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class RunActionForms:
 
     def form(self, case_id: int, key: str, channel_id: str) -> RunActionForm | str:
         """The modal's content, or why there is none."""
-        case = self.cases.get(case_id)
+        case = self.cases.scoped(current_team()).get(case_id)
         if case is None or case.channel_id != channel_id:
             return "That button does not belong to a case in this channel."
         action = find_recommended(case, key)
@@ -103,7 +103,7 @@ class RunActionForms:
 
     def submit(self, submission: RunActionSubmission) -> bool:
         """Record the proposal request in the outbox, then enqueue it (a Redis outage loses nothing)."""
-        job = PendingJob(
+        job = team_job(
             f"propose_submitted_action:{submission.delivery}",
             "propose_submitted_action",
             [submission.model_dump_json()],

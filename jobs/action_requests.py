@@ -12,6 +12,7 @@ from engine.record_ids import parse_record_ref
 from engine.redaction import redact
 from jobs.action_cards import card_of
 from jobs.submission import JobSubmitter, safe_key
+from jobs.workspaces.team import current_team, team_job
 from storage.actions import ActionRepository
 from storage.cases import CaseRepository
 from storage.outbox import PendingJob
@@ -58,7 +59,7 @@ class ActionRequests:
         """Run… on a diagnosis' recommended action."""
         args: list[str | int] = [case_id, key, user_id, channel_id, safe_key(delivery)]
         return self._submit(
-            PendingJob(f"propose_recommended_action:{safe_key(delivery)}", "propose_recommended_action", args)
+            team_job(f"propose_recommended_action:{safe_key(delivery)}", "propose_recommended_action", args)
         )
 
     def propose(
@@ -84,7 +85,7 @@ class ActionRequests:
             redact(reason),
             safe_key(delivery),
         ]
-        return self._submit(PendingJob(f"propose_action:{safe_key(delivery)}", "propose_action", args))
+        return self._submit(team_job(f"propose_action:{safe_key(delivery)}", "propose_action", args))
 
     def vote(
         self, proposal_id: int, user_id: str, kind: str, channel_id: str, message_ts: str, click_ts: str
@@ -92,7 +93,7 @@ class ActionRequests:
         """Approve or Deny; keyed on the click, so its redelivery is one job (see vote_key)."""
         key = vote_key(proposal_id, user_id, kind, message_ts, click_ts)
         args: list[str | int] = [proposal_id, user_id, kind, channel_id, message_ts, click_ts]
-        return self._submit(PendingJob(key, "record_vote", args))
+        return self._submit(team_job(key, "record_vote", args))
 
     def roll_back(
         self, proposal_id: int, user_id: str, channel_id: str, message_ts: str, undo: bool, click_ts: str
@@ -100,7 +101,7 @@ class ActionRequests:
         """Roll back / Undo an executed action (the job decides under the policy)."""
         key = rollback_key(proposal_id, user_id, message_ts, click_ts)
         args: list[str | int] = [proposal_id, user_id, channel_id, message_ts, int(undo), click_ts]
-        return self._submit(PendingJob(key, "propose_rollback", args))
+        return self._submit(team_job(key, "propose_rollback", args))
 
     def answer_fixed(
         self, proposal_id: int, user_id: str, fixed: bool, channel_id: str, message_ts: str, click_ts: str
@@ -108,12 +109,12 @@ class ActionRequests:
         """ "Did it fix it?" yes / no."""
         key = fix_answer_key(proposal_id, user_id, int(fixed), message_ts, click_ts)
         args: list[str | int] = [proposal_id, user_id, int(fixed), channel_id, message_ts, click_ts]
-        return self._submit(PendingJob(key, "record_fix_answer", args))
+        return self._submit(team_job(key, "record_fix_answer", args))
 
     def case_id_for_ref(self, ref: str) -> int | None:
         """FM-12 or 12 → 12, when that case exists (a primary-key read)."""
         case_id = parse_record_ref(ref, "FM")
-        case = self.cases.get(case_id) if case_id is not None else None
+        case = self.cases.scoped(current_team()).get(case_id) if case_id is not None else None
         return case.id if case else None
 
     def details(
@@ -121,7 +122,7 @@ class ActionRequests:
     ) -> tuple[ProposalCard, list[str], list[Observation], list[tuple[str, str]]] | None:
         """The card, the diagnosis' hypotheses and evidence, and the thread's last words, for More info."""
         row = self.repo.get(proposal_id)
-        case = self.cases.get(row.case_id) if row else None
+        case = self.cases.scoped(current_team()).get(row.case_id) if row else None
         if row is None or case is None:
             return None
         approvals = [v.voter for v in self.repo.votes(row.id) if v.kind == "approve"]

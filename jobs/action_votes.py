@@ -21,9 +21,9 @@ from jobs.actions import (
 )
 from jobs.audit import record_audit
 from jobs.runtime import JobContext
+from jobs.workspaces.team import team_job
 from storage.action_models import ActionProposalRow
 from storage.models import as_utc
-from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +188,7 @@ def expire_proposal(proposal_id: int) -> dict[str, Any]:
     if expires_at is not None and rt.clock() < expires_at:
         # Woken early (clock skew between hosts): look again at the deadline.
         rt.queue.enqueue_later(
-            PendingJob(f"expire_proposal:{row.id}:again", "expire_proposal", [row.id]), expires_at
+            team_job(f"expire_proposal:{row.id}:again", "expire_proposal", [row.id]), expires_at
         )
         return {"status": "not yet", "proposal_id": row.id}
     if not rt.repo.transition(

@@ -20,10 +20,10 @@ from jobs.action_cards import card_of
 from jobs.action_runtime import ActionRuntime
 from jobs.audit import record_audit
 from jobs.runtime import JobContext, current_context
+from jobs.workspaces.team import team_job
 from storage.action_models import ActionProposalRow
 from storage.actions import NewProposal
 from storage.models import Case
-from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +79,12 @@ def clicked_proposal(
     on: str,
 ) -> ActionProposalRow | None:
     """The proposal a button names, only when the click came from that proposal's own `on` message
-    ("card" or "result"): an id from another case, another channel or a made-up one is refused."""
+    ("card" or "result"): an id from another case, another channel, another workspace (the job's
+    case repository sees only the clicking team's cases) or a made-up one is refused."""
     row = rt.repo.get(int(proposal_id))
     expected = (row.card_ts if on == "card" else row.result_ts) if row else None
-    if row is None or row.channel_id != channel_id or expected != message_ts:
+    foreign = row is not None and ctx.cases.get(row.case_id) is None
+    if row is None or foreign or row.channel_id != channel_id or expected != message_ts:
         say_privately(ctx, channel_id, user_id, "That button does not match any request here.", None)
         return None
     return row
@@ -112,7 +114,7 @@ def render_card(ctx: JobContext, rt: ActionRuntime, row: ActionProposalRow, case
 
 def enqueue_execution(rt: ActionRuntime, proposal_id: int, attempt: int = 0) -> None:
     """Start (or retry) running an approved action; the outbox row means it survives a Redis outage."""
-    job = PendingJob(f"execute_action:{proposal_id}:{attempt}", "execute_action", [proposal_id, attempt])
+    job = team_job(f"execute_action:{proposal_id}:{attempt}", "execute_action", [proposal_id, attempt])
     rt.repo.record_request(job)
     rt.queue.enqueue(job)
 
@@ -222,7 +224,7 @@ def propose(
     if status is ProposalStatus.PENDING and row.expires_at is not None:
         # The scheduler auto-denies it at the deadline; a vote that lands first wins the race cleanly.
         rt.queue.enqueue_later(
-            PendingJob(f"expire_proposal:{row.id}", "expire_proposal", [row.id]), row.expires_at
+            team_job(f"expire_proposal:{row.id}", "expire_proposal", [row.id]), row.expires_at
         )
     elif status is ProposalStatus.APPROVED:
         enqueue_execution(rt, row.id)

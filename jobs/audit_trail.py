@@ -10,8 +10,8 @@ from jobs.audit import record_audit
 from jobs.audit_export import to_jsonl, to_markdown
 from jobs.runtime import current_context
 from jobs.submission import JobSubmitter, claim_outbox, safe_key
+from jobs.workspaces.team import current_team, team_job
 from storage.cases import CaseRepository
-from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +35,15 @@ class AuditRequests:
     def case_id_for(self, ref: str) -> int | None:
         """The id of an existing case named FM-12 (or 12), else None."""
         case_id = parse_case_ref(ref)
-        return case_id if case_id is not None and self.cases.get(case_id) is not None else None
+        return (
+            case_id
+            if case_id is not None and self.cases.scoped(current_team()).get(case_id) is not None
+            else None
+        )
 
     def upload(self, key: str, case_id: int, channel_id: str, thread_ts: str | None, user_id: str) -> bool:
         """Record and enqueue the upload once per Slack delivery key (trigger id or message ts)."""
-        job = PendingJob(
+        job = team_job(
             _outbox_key(key), "upload_audit_trail", [case_id, channel_id, thread_ts or "", user_id, key]
         )
         return self.submitter.submit(job)

@@ -27,9 +27,9 @@ from jobs.intake import NewCaseRequest
 from jobs.runbook_feedback import ask_for_runbook_feedback
 from jobs.runbook_offers import offer_runbook_at_source
 from jobs.runtime import JobContext, current_context
+from jobs.workspaces.team import team_job
 from storage.incident_models import Incident, IncidentEvent
 from storage.models import Case, as_utc
-from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +195,7 @@ def schedule_thread_sync(rt: IncidentRuntime, incident_id: int, event_id: int) -
         bucket = int(datetime.now(UTC).timestamp() // rt.debounce_seconds)
         suffix = f"b{bucket}"
         at = datetime.fromtimestamp((bucket + 1) * rt.debounce_seconds, UTC)
-    job = PendingJob(
+    job = team_job(
         f"sync_incident_thread:{incident_id}:{suffix}", "sync_incident_thread", [incident_id, suffix]
     )
     rt.repo.ensure_job(job)

@@ -15,6 +15,7 @@ from engine.models import CaseStatus, Severity
 from engine.redaction import redact
 from engine.triage import guess_severity, title_from_text
 from jobs.queue import JobQueue, OrphanOutcome
+from jobs.workspaces.team import current_team
 from storage.cases import CaseRepository, NewCase
 from storage.outbox import PendingJob
 
@@ -33,10 +34,11 @@ class NewCaseRequest(BaseModel):
     service: str | None = None
     severity: Severity | None = None
 
-    def to_new_case(self) -> NewCase:
+    def to_new_case(self, team_id: str = "") -> NewCase:
         """Fill in what the reporter left out (a title, a first severity guess), with secrets masked."""
         description = redact(self.text)
         return NewCase(
+            team_id=team_id or None,
             dedupe_key=self.dedupe_key,
             source=self.source,
             channel_id=self.channel_id,
@@ -69,7 +71,7 @@ class Intake:
     def open_case(self, request: NewCaseRequest) -> IntakeResult:
         """Store a new case (once per dedupe key) and schedule its diagnosis."""
         try:
-            new = request.to_new_case()
+            new = request.to_new_case(current_team())
             case, job, created = self.cases.open_case(new, "diagnose_case")
         except SQLAlchemyError as error:
             raise StorageUnavailableError(
@@ -83,8 +85,8 @@ class Intake:
         return IntakeResult(case.id, case.ref, created, queued, masked)
 
     def find_case_for_thread(self, channel_id: str, thread_ts: str) -> int | None:
-        """The case id whose thread this is, if any."""
-        case = self.cases.find_by_thread(channel_id, thread_ts)
+        """The case id whose thread this is, if any (in the workspace being served)."""
+        case = self.cases.scoped(current_team()).find_by_thread(channel_id, thread_ts)
         return case.id if case else None
 
     def record_reply(
@@ -96,7 +98,13 @@ class Intake:
         """
         try:
             _message, job, created = self.cases.add_message(
-                case_id, author_id, redact(text), slack_ts, "answer_in_thread", addressed=addressed
+                case_id,
+                author_id,
+                redact(text),
+                slack_ts,
+                "answer_in_thread",
+                addressed=addressed,
+                team_id=current_team(),
             )
         except SQLAlchemyError as error:
             raise StorageUnavailableError(

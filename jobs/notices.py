@@ -6,7 +6,7 @@ from typing import Any
 
 from jobs.runtime import current_context
 from jobs.submission import JobSubmitter, safe_key
-from storage.outbox import PendingJob
+from jobs.workspaces.team import team_job
 
 
 class Notices:
@@ -18,7 +18,7 @@ class Notices:
     def tell(self, key: str, channel_id: str, user_id: str, text: str, thread_ts: str | None = None) -> bool:
         """Queue `text` (our own words) for `user_id` in `channel_id`; once per Slack delivery key."""
         outbox_key = f"tell_user:{safe_key(key)}"
-        job = PendingJob(outbox_key, "tell_user", [channel_id, user_id, text, thread_ts or "", outbox_key])
+        job = team_job(outbox_key, "tell_user", [channel_id, user_id, text, thread_ts or "", outbox_key])
         return self.submitter.submit(job)
 
 

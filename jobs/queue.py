@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 QUEUE_NAMES = ("high", "default", "low")
 # Where an RQ job keeps the key of the outbox entry it runs for (the worker leases that entry).
 OUTBOX_KEY = "outbox_key"
+# Where an RQ job keeps the Slack workspace it works for (the worker binds that team's token).
+TEAM_KEY = "team_id"
 
 
 class OrphanOutcome(StrEnum):
@@ -35,6 +37,11 @@ _SETTLED = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.C
 def rq_job_id(job: PendingJob) -> str:
     """RQ's id for an outbox job: its key, with RQ's separator kept out."""
     return job.job_key.replace(":", "-")
+
+
+def job_meta(job: PendingJob) -> dict[str, str]:
+    """What the worker reads besides the arguments: the outbox entry to lease, the workspace."""
+    return {OUTBOX_KEY: job.job_key, TEAM_KEY: job.team_id}
 
 
 @dataclass(frozen=True)
@@ -144,7 +151,7 @@ class JobQueue:
                 retry=Retry(max=3, interval=[2, 10, 30]),
                 result_ttl=3600,
                 failure_ttl=7 * 24 * 3600,
-                meta={OUTBOX_KEY: job.job_key},
+                meta=job_meta(job),
             )
         except DuplicateJobError:
             log.debug("job already queued", extra={"job_key": job.job_key})
@@ -184,7 +191,7 @@ class JobQueue:
             retry=Retry(max=3, interval=[2, 10, 30]),
             result_ttl=3600,
             failure_ttl=7 * 24 * 3600,
-            meta={OUTBOX_KEY: job.job_key},
+            meta=job_meta(job),
         )
         try:
             queue.schedule_job(rq_job, at, unique=True)

@@ -21,8 +21,8 @@ from jobs.pagerduty import PagerDutyError
 from jobs.runbook_drafts import offer_runbook
 from jobs.runbook_feedback import ask_for_runbook_feedback
 from jobs.runtime import JobContext
+from jobs.workspaces.team import team_job
 from storage.models import Case, as_utc
-from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def resolve_case(resolution_id: int) -> dict[str, Any]:
     incident = rt.repo.for_case(case.id)
     if incident is not None and incident.source == PAGERDUTY:
         # Written before any Slack call: once this row exists the sync cannot be lost.
-        follow_up = PendingJob(
+        follow_up = team_job(
             f"sync_pagerduty_resolution:{resolution_id}", "sync_pagerduty_resolution", [resolution_id, 0]
         )
         rt.repo.ensure_job(follow_up)
@@ -125,7 +125,7 @@ def sync_pagerduty_resolution(resolution_id: int, attempt: int = 0) -> dict[str,
                 ctx, case, f"Could not update the PagerDuty incident ({error}); retrying in the background."
             )
         delay = min(timedelta(seconds=30 * 2**attempt), MAX_RETRY_DELAY)
-        retry = PendingJob(
+        retry = team_job(
             f"sync_pagerduty_resolution:{resolution_id}:{attempt + 1}",
             "sync_pagerduty_resolution",
             [resolution_id, attempt + 1],

@@ -6,7 +6,7 @@ from engine.redaction import redact, redact_json
 from engine.runbooks.models import Runbook, parse_ref
 from jobs.runbook_edits import RunbookEdit
 from jobs.submission import JobSubmitter, safe_key
-from storage.outbox import PendingJob
+from jobs.workspaces.team import team_job
 from storage.runbooks import RunbookRepository
 
 
@@ -20,7 +20,7 @@ class RunbookRequests:
 
     def _submit(self, job_name: str, key: str, args: list[str | int]) -> bool:
         outbox_key = f"{job_name}:{safe_key(key)}"
-        return self.submitter.submit(PendingJob(outbox_key, job_name, [*args, outbox_key]))
+        return self.submitter.submit(team_job(outbox_key, job_name, [*args, outbox_key]))
 
     def search(self, key: str, channel_id: str, user_id: str, query: str) -> bool:
         """Enqueue a search whose results reach the user ephemerally; once per Slack delivery key."""

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
+
+from jobs.workspaces.team import serving_team
 
 # Types only: the web process imports this module through the job facades, and must not pay for
 # numpy, Chroma or the search stack it never uses (the worker's composition root imports them).
@@ -18,6 +23,7 @@ if TYPE_CHECKING:
     from jobs.incident_runtime import IncidentRuntime
     from jobs.learning.runtime import LearningRuntime
     from jobs.runbook_library import RunbookLibrary
+    from jobs.workspaces.clients import WorkspaceClients
     from storage.audit import AuditLog
     from storage.cases import CaseRepository
     from storage.llm_usage import LlmUsageRepository
@@ -60,9 +66,43 @@ class JobContext:
     reply_triage: ReplyTriage = field(default_factory=_rules_only_triage)
     # Channel names typed in commands, resolved through conversations.list and cached briefly.
     channels: ChannelDirectory = field(default_factory=_channel_directory)
+    # Many workspaces (OAuth installs): each job's team -> its bot token. None: `slack` serves all jobs.
+    workspaces: WorkspaceClients | None = None
+    # The workspace the running job works for ("" outside a job, or when the job names none).
+    team_id: str = ""
+    # Channel names resolve per workspace: "#db-oncall" is a different channel in each team.
+    team_channels: dict[str, ChannelDirectory] = field(default_factory=dict)
+
+    def for_team(self, team_id: str) -> JobContext:
+        """This context as one workspace sees it: its bot token, its cases, its channel names."""
+        if self.workspaces is None and not team_id:
+            return self
+        # With many workspaces a job naming no team has no token to use: its Slack calls say so.
+        slack = self.workspaces.client_for(team_id) if self.workspaces is not None else self.slack
+        if not team_id:
+            return replace(self, slack=slack)
+        learning = self.learning
+        if learning is not None:
+            learning = replace(
+                learning,
+                history=learning.history.scoped(team_id),
+                team=learning.team.scoped(team_id),
+                home=learning.home.scoped(team_id),
+            )
+        channels = self.team_channels.setdefault(team_id, _channel_directory())
+        return replace(
+            self,
+            team_id=team_id,
+            slack=slack,
+            cases=self.cases.scoped(team_id),
+            learning=learning,
+            channels=channels,
+        )
 
 
 _context: JobContext | None = None
+# The installed context bound to the running job's workspace (see `working_for`).
+_bound: ContextVar[JobContext | None] = ContextVar("faultmaven_job_context", default=None)
 
 
 def install_context(context: JobContext) -> None:
@@ -72,7 +112,24 @@ def install_context(context: JobContext) -> None:
 
 
 def current_context() -> JobContext:
-    """The installed context; a job run outside a configured worker is a programming error."""
+    """The installed context (bound to the job's workspace inside `working_for`)."""
+    bound = _bound.get()
+    if bound is not None:
+        return bound
     if _context is None:
         raise RuntimeError("no JobContext installed: start jobs through `faultmaven worker`")
     return _context
+
+
+@contextmanager
+def working_for(team_id: str) -> Iterator[JobContext]:
+    """Run one job for one workspace: jobs see its token and its cases, and follow-ups inherit it."""
+    if _context is None:
+        raise RuntimeError("no JobContext installed: start jobs through `faultmaven worker`")
+    bound = _context.for_team(team_id)
+    token = _bound.set(bound)
+    try:
+        with serving_team(team_id):
+            yield bound
+    finally:
+        _bound.reset(token)

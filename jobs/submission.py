@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 
 from redis.exceptions import RedisError
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobs.queue import JobQueue
+from jobs.workspaces.team import current_team
 from storage.cases import CaseRepository
 from storage.outbox import PendingJob, record_pending_job
 
@@ -28,7 +30,11 @@ class JobSubmitter:
         self._sessions = sessions
 
     def submit(self, job: PendingJob) -> bool:
-        """Record and enqueue `job`; False when the same delivery was recorded before (nothing is done)."""
+        """Record and enqueue `job`; False when the same delivery was recorded before (nothing is done).
+
+        A job naming no workspace works for the one being served (the request's or the running job's).
+        """
+        job = job if job.team_id else replace(job, team_id=current_team())
         if not record_pending_job(self._sessions, job):
             return False
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from redis import Redis
@@ -18,8 +19,8 @@ from jobs.heartbeat import Heartbeat
 from jobs.intake import sweep_outbox
 from jobs.metrics import MeasuredWorker
 from jobs.pacing import ChannelBusy, yielding_to
-from jobs.queue import OUTBOX_KEY, QUEUE_NAMES, YIELDING_FUNCS, JobQueue
-from jobs.runtime import JobContext, install_context
+from jobs.queue import OUTBOX_KEY, QUEUE_NAMES, TEAM_KEY, YIELDING_FUNCS, JobQueue
+from jobs.runtime import JobContext, install_context, working_for
 from storage.outbox_leases import OutboxLeases
 
 log = logging.getLogger(__name__)
@@ -105,11 +106,10 @@ class LeasingWorker(MeasuredWorker):
                 # The job needs the database too; let it run and fail into RQ's retry.
                 log.warning("could not lease outbox entry", extra={"job_key": outbox_key}, exc_info=True)
         succeeded = False
+        team = job.meta.get(TEAM_KEY)
         try:
-            if job.func_name in YIELDING_FUNCS:
-                with yielding_to(self.other_work_waiting):
-                    succeeded = bool(super().perform_job(job, queue))
-            else:
+            # The job works for the workspace it was submitted for: that team's token, its cases only.
+            with working_for(team if isinstance(team, str) else ""), self._yielding(job):
                 succeeded = bool(super().perform_job(job, queue))
             return succeeded
         finally:
@@ -119,6 +119,10 @@ class LeasingWorker(MeasuredWorker):
                 # RQ may have scheduled a retry (that run claims again), given up, or, with Redis
                 # gone, recorded nothing at all: the sweeper looks at RQ's record and decides.
                 self.leases.release_held()
+
+    def _yielding(self, job: Job) -> AbstractContextManager[None]:
+        """Lets a job that may be re-queued give way to other work while its channel is busy."""
+        return yielding_to(self.other_work_waiting) if job.func_name in YIELDING_FUNCS else nullcontext()
 
     def other_work_waiting(self) -> bool:
         """Whether another job is queued for this worker (then a busy channel should not hold it)."""

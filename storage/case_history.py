@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from storage.cases import team_filter
 from storage.learning_models import CaseOutcomeRow
 from storage.models import Case, as_utc
 
@@ -38,10 +39,15 @@ def _human(case: Case) -> list[str]:
 
 
 class CaseHistoryReader:
-    """Resolved cases with their outcome, newest first."""
+    """Resolved cases with their outcome, newest first; `scoped` to one workspace's cases."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], team_id: str | None = None) -> None:
         self._sessions = sessions
+        self.team_id = team_id
+
+    def scoped(self, team_id: str | None) -> CaseHistoryReader:
+        """The same reader, seeing only `team_id`'s cases (None or "": every case)."""
+        return CaseHistoryReader(self._sessions, team_id or None)
 
     def resolved(self, limit: int = HISTORY_LIMIT) -> list[ResolvedCase]:
         """The newest resolved cases: title, description and human messages, with how each ended."""
@@ -49,6 +55,7 @@ class CaseHistoryReader:
             rows = session.execute(
                 select(CaseOutcomeRow, Case)
                 .join(Case, Case.id == CaseOutcomeRow.case_id)
+                .where(team_filter(self.team_id))
                 .options(selectinload(Case.messages))
                 .order_by(CaseOutcomeRow.resolved_at.desc(), CaseOutcomeRow.id.desc())
                 .limit(limit)
@@ -77,15 +84,19 @@ class CaseHistoryReader:
         """When the resolved cases of one signature were opened, since a moment."""
         with self._sessions() as session:
             found = session.scalars(
-                select(CaseOutcomeRow.opened_at).where(
-                    CaseOutcomeRow.signature == signature, CaseOutcomeRow.opened_at >= since
+                select(CaseOutcomeRow.opened_at)
+                .join(Case, Case.id == CaseOutcomeRow.case_id)
+                .where(
+                    CaseOutcomeRow.signature == signature,
+                    CaseOutcomeRow.opened_at >= since,
+                    team_filter(self.team_id),
                 )
             ).all()
         return [as_utc(t) for t in found]
 
     def open_cases(self, resolved_status: str, channel_id: str | None, limit: int = LIST_LIMIT) -> list[Case]:
         """Cases not resolved, in one channel (None: everywhere), newest first; one more than asked."""
-        query = select(Case).where(Case.status != resolved_status)
+        query = select(Case).where(Case.status != resolved_status, team_filter(self.team_id))
         if channel_id is not None:
             query = query.where(Case.channel_id == channel_id)
         query = query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1)

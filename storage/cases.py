@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import ColumnElement, insert, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -33,14 +33,38 @@ class NewCase:
     service: str | None = None
     root_ts: str | None = None
     reported_severity: str | None = None
+    team_id: str | None = None
+
+
+def team_filter(team_id: str | None) -> ColumnElement[bool]:
+    """Cases of one Slack workspace (and those opened before workspaces were told apart); None: all."""
+    if not team_id:
+        return true()
+    return or_(Case.team_id == team_id, Case.team_id.is_(None))
 
 
 class CaseRepository:
-    """All reads and writes of cases, messages and the outbox go through here."""
+    """All reads and writes of cases, messages and the outbox go through here.
 
-    def __init__(self, sessions: sessionmaker[Session], lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
+    A repository `scoped` to a workspace reads only that workspace's cases: a job working for team A
+    cannot load team B's case by id or by thread.
+    """
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+        team_id: str | None = None,
+    ) -> None:
         self._sessions = sessions
         self.leases = OutboxLeases(sessions, lease_seconds)
+        self.team_id = team_id
+
+    def scoped(self, team_id: str | None) -> CaseRepository:
+        """The same repository, reading only `team_id`'s cases (None or "": every case)."""
+        other = CaseRepository(self._sessions, self.leases.lease_seconds, team_id or None)
+        other.leases = self.leases
+        return other
 
     def open_case(self, new: NewCase, job_name: str) -> tuple[Case, PendingJob, bool]:
         """Insert a case and its first job; a repeated dedupe key returns the existing case."""
@@ -51,7 +75,7 @@ class CaseRepository:
                 values = {**new.__dict__, "created_at": now, "updated_at": now}
                 conn = session.connection()
                 case_id = conn.execute(_INSERT_CASE, values).scalar_one()
-                job = PendingJob(f"{job_name}:{case_id}", job_name, [case_id])
+                job = PendingJob(f"{job_name}:{case_id}", job_name, [case_id], new.team_id or "")
                 conn.execute(
                     _INSERT_OUTBOX,
                     {
@@ -59,6 +83,7 @@ class CaseRepository:
                         "job_name": job_name,
                         "args_json": json.dumps(job.args),
                         "created_at": now,
+                        "team_id": new.team_id,
                     },
                 )
                 session.commit()
@@ -68,23 +93,33 @@ class CaseRepository:
         existing = self.find_by_dedupe_key(new.dedupe_key)
         if existing is None:  # the conflicting row vanished: a real error, not a duplicate
             raise LookupError(f"case with dedupe key {new.dedupe_key} conflicted but is missing")
-        return existing, PendingJob(f"{job_name}:{existing.id}", job_name, [existing.id]), False
+        job = PendingJob(f"{job_name}:{existing.id}", job_name, [existing.id], existing.team_id or "")
+        return existing, job, False
 
     def add_message(
-        self, case_id: int, author_id: str, text: str, slack_ts: str, job_name: str, addressed: bool = False
+        self,
+        case_id: int,
+        author_id: str,
+        text: str,
+        slack_ts: str,
+        job_name: str,
+        addressed: bool = False,
+        team_id: str = "",
     ) -> tuple[CaseMessage, PendingJob, bool]:
         """Record a human message in a case thread with the job that answers it; once per Slack ts."""
         with self._sessions() as session:
             message = CaseMessage(
                 case_id=case_id, author_id=author_id, text=text, slack_ts=slack_ts, addressed=addressed
             )
-            job = insert_with_job(session, message, job_name, lambda message_id: [case_id, message_id])
+            job = insert_with_job(
+                session, message, job_name, lambda message_id: [case_id, message_id], team_id
+            )
             if job is not None:
                 return message, job, True
             found = session.scalars(
                 select(CaseMessage).where(CaseMessage.case_id == case_id, CaseMessage.slack_ts == slack_ts)
             ).one()
-            return found, PendingJob(f"{job_name}:{found.id}", job_name, [case_id, found.id]), False
+            return found, PendingJob(f"{job_name}:{found.id}", job_name, [case_id, found.id], team_id), False
 
     def find_by_dedupe_key(self, key: str) -> Case | None:
         """The case a delivery already created, if any."""
@@ -95,14 +130,18 @@ class CaseRepository:
         """The case whose root message starts this thread."""
         with self._sessions() as session:
             return session.scalars(
-                select(Case).where(Case.channel_id == channel_id, Case.root_ts == thread_ts)
+                select(Case).where(
+                    Case.channel_id == channel_id, Case.root_ts == thread_ts, team_filter(self.team_id)
+                )
             ).first()
 
     def get(self, case_id: int) -> Case | None:
         """A case with its messages loaded."""
         with self._sessions() as session:
             return session.scalars(
-                select(Case).where(Case.id == case_id).options(selectinload(Case.messages))
+                select(Case)
+                .where(Case.id == case_id, team_filter(self.team_id))
+                .options(selectinload(Case.messages))
             ).first()
 
     def update_case(self, case_id: int, **fields: str | None) -> None:

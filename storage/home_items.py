@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.action_models import ActionProposalRow
+from storage.cases import team_filter
 from storage.learning_models import KnownFixRow
 from storage.models import Case
 from storage.runbook_models import RunbookRow
@@ -16,10 +17,15 @@ HOME_LIMIT = 10
 
 
 class HomeItemsReader:
-    """Newest first, at most HOME_LIMIT of each."""
+    """Newest first, at most HOME_LIMIT of each; cases and approvals `scoped` to one workspace."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], team_id: str | None = None) -> None:
         self._sessions = sessions
+        self.team_id = team_id
+
+    def scoped(self, team_id: str | None) -> HomeItemsReader:
+        """The same reader, showing only `team_id`'s cases and approvals (None or "": all)."""
+        return HomeItemsReader(self._sessions, team_id or None)
 
     def open_cases_of(self, user_id: str, resolved_status: str) -> list[Case]:
         """Cases this person reported that are not resolved."""
@@ -27,7 +33,9 @@ class HomeItemsReader:
             return list(
                 session.scalars(
                     select(Case)
-                    .where(Case.reporter_id == user_id, Case.status != resolved_status)
+                    .where(
+                        Case.reporter_id == user_id, Case.status != resolved_status, team_filter(self.team_id)
+                    )
                     .order_by(Case.created_at.desc(), Case.id.desc())
                     .limit(HOME_LIMIT)
                 )
@@ -38,7 +46,10 @@ class HomeItemsReader:
         with self._sessions() as session:
             rows = session.scalars(
                 select(ActionProposalRow)
-                .where(ActionProposalRow.status == pending_status)
+                .where(
+                    ActionProposalRow.status == pending_status,
+                    ActionProposalRow.case_id.in_(select(Case.id).where(team_filter(self.team_id))),
+                )
                 .order_by(ActionProposalRow.created_at.desc(), ActionProposalRow.id.desc())
             ).all()
         return [(row, [str(a) for a in json.loads(row.approvers_json or "[]")]) for row in rows]

@@ -37,6 +37,8 @@ class Case(Base):
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     source: Mapped[str] = mapped_column(String(32))
     channel_id: Mapped[str] = mapped_column(String(32), index=True)
+    # The Slack workspace the case belongs to (None: opened before workspaces were told apart).
+    team_id: Mapped[str | None] = mapped_column(String(32), index=True, default=None)
     root_ts: Mapped[str | None] = mapped_column(String(32), index=True)
     progress_ts: Mapped[str | None] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(300))
@@ -96,6 +98,8 @@ class OutboxEntry(Base):
     job_key: Mapped[str] = mapped_column(String(200), unique=True)
     job_name: Mapped[str] = mapped_column(String(120))
     args_json: Mapped[str] = mapped_column(Text)
+    # The Slack workspace the job works for: the worker posts with that workspace's bot token.
+    team_id: Mapped[str | None] = mapped_column(String(32), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

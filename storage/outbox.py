@@ -18,21 +18,28 @@ class PendingJob:
     job_key: str
     job_name: str
     args: list[str | int]
+    # The Slack workspace the job works for ("": the one workspace of a single-workspace install).
+    team_id: str = ""
 
 
 def outbox_entry(job: PendingJob) -> OutboxEntry:
     """The outbox row that makes a job survive a Redis outage."""
-    return OutboxEntry(job_key=job.job_key, job_name=job.job_name, args_json=json.dumps(job.args))
+    return OutboxEntry(
+        job_key=job.job_key,
+        job_name=job.job_name,
+        args_json=json.dumps(job.args),
+        team_id=job.team_id or None,
+    )
 
 
 def insert_with_job(
-    session: Session, row: Any, job_name: str, args_for: Callable[[int], list[str | int]]
+    session: Session, row: Any, job_name: str, args_for: Callable[[int], list[str | int]], team_id: str = ""
 ) -> PendingJob | None:
     """Insert a row and its job's outbox entry in one transaction; None when a unique key says it exists."""
     session.add(row)
     try:
         session.flush()
-        job = PendingJob(f"{job_name}:{row.id}", job_name, args_for(int(row.id)))
+        job = PendingJob(f"{job_name}:{row.id}", job_name, args_for(int(row.id)), team_id)
         session.add(outbox_entry(job))
         session.commit()
         return job

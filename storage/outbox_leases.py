@@ -115,7 +115,7 @@ class OutboxLeases:
                 .order_by(OutboxEntry.id)
                 .limit(limit)
             ).all()
-            return [PendingJob(r.job_key, r.job_name, json.loads(r.args_json)) for r in rows]
+            return [PendingJob(r.job_key, r.job_name, json.loads(r.args_json), r.team_id or "") for r in rows]
 
     def lease_expired(self, job_key: str) -> bool:
         """Whether an entry was claimed by a worker that stopped renewing it."""

@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.action_models import ActionProposalRow
+from storage.cases import team_filter
 from storage.learning_models import CaseOutcomeRow
 from storage.llm_usage import LlmUsageRow
 from storage.models import Case, as_utc
@@ -38,15 +39,23 @@ class ApprovalRecord:
 
 
 class TeamStatsReader:
-    """Everything since a moment, optionally for one service (matched case-insensitively)."""
+    """Everything since a moment, optionally for one service (matched case-insensitively); `scoped`
+    to one Slack workspace, only that workspace's cases and what was done on them."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], team_id: str | None = None) -> None:
         self._sessions = sessions
+        self.team_id = team_id
 
-    @staticmethod
-    def _cases_since(since: datetime, service: str) -> Select[int]:
-        query = select(Case.id).where(Case.created_at >= since)
+    def scoped(self, team_id: str | None) -> TeamStatsReader:
+        """The same reader, counting only `team_id`'s cases (None or "": every case)."""
+        return TeamStatsReader(self._sessions, team_id or None)
+
+    def _cases_since(self, since: datetime, service: str) -> Select[int]:
+        query = select(Case.id).where(Case.created_at >= since, team_filter(self.team_id))
         return query.where(func.lower(Case.service) == service.lower()) if service else query
+
+    def _team_cases(self) -> Select[int]:
+        return select(Case.id).where(team_filter(self.team_id))
 
     def cases(self, since: datetime, service: str = "") -> list[CaseRecord]:
         """Cases opened since `since`, with their outcome and whether a runbook was suggested."""
@@ -67,6 +76,8 @@ class TeamStatsReader:
         )
         if service:
             query = query.where(RunbookVoteRow.case_id.in_(self._cases_since(since, service)))
+        elif self.team_id:
+            query = query.where(RunbookVoteRow.case_id.in_(self._team_cases()))
         with self._sessions() as session:
             votes = session.execute(query).all()
             titles = dict(session.execute(select(RunbookRow.id, RunbookRow.title)).all())
@@ -88,6 +99,8 @@ class TeamStatsReader:
         query = select(ActionProposalRow).where(ActionProposalRow.created_at >= since)
         if service:
             query = query.where(ActionProposalRow.case_id.in_(self._cases_since(since, service)))
+        elif self.team_id:
+            query = query.where(ActionProposalRow.case_id.in_(self._team_cases()))
         with self._sessions() as session:
             rows = session.scalars(query).all()
         return [ApprovalRecord(r.status, as_utc(r.created_at), as_utc(r.decided_at)) for r in rows]
@@ -99,5 +112,7 @@ class TeamStatsReader:
         )
         if service:
             query = query.where(LlmUsageRow.case_id.in_(self._cases_since(since, service)))
+        elif self.team_id:
+            query = query.where(LlmUsageRow.case_id.in_(self._team_cases()))
         with self._sessions() as session:
             return float(session.scalar(query) or 0.0)

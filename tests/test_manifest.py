@@ -4,6 +4,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.oauth import BOT_SCOPES, REDIRECT_PATH
+
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[1] / "slack-app-manifest.yml").read_text())
 
 
@@ -35,3 +37,12 @@ def test_manifest_grants_the_scopes_the_web_api_calls_need() -> None:
         "chat:write.public",
         "reactions:write",
     } <= scopes
+
+
+def test_oauth_installs_ask_for_the_manifest_scopes_and_return_to_the_redirect_route() -> None:
+    assert sorted(BOT_SCOPES) == sorted(MANIFEST["oauth_config"]["scopes"]["bot"])
+    [redirect] = MANIFEST["oauth_config"]["redirect_urls"]
+    assert redirect.endswith(REDIRECT_PATH)
+    assert {"app_uninstalled", "tokens_revoked"} <= set(
+        MANIFEST["settings"]["event_subscriptions"]["bot_events"]
+    )

@@ -28,7 +28,12 @@ KEEP = 2000
 
 def wants_playground(settings: Settings, forced: bool) -> bool:
     """On with --playground, or when no Slack token of any kind is set."""
-    tokens = (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
+    tokens = (
+        settings.slack_bot_token,
+        settings.slack_signing_secret,
+        settings.slack_app_token,
+        settings.slack_client_secret,
+    )
     return forced or all(token is None for token in tokens)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from jobs.submission import JobSubmitter, safe_key
-from storage.outbox import PendingJob
+from jobs.workspaces.team import team_job
 
 
 class CaseListQuery(BaseModel):
@@ -44,7 +44,7 @@ class LearningRequests:
         self.submitter = submitter
 
     def _enqueue(self, name: str, key: str, args: list[str | int]) -> bool:
-        return self.submitter.submit(PendingJob(f"{name}:{safe_key(key)}", name, args))
+        return self.submitter.submit(team_job(f"{name}:{safe_key(key)}", name, args))
 
     def list_cases(self, key: str, query: CaseListQuery) -> bool:
         """`/faultmaven list [all]`, once per Slack delivery key."""

@@ -60,3 +60,30 @@ def test_runbook_reviewers_parse_users_and_groups_and_reject_anything_else() -> 
     )
     with pytest.raises(ValidationError, match="@alice"):
         make(faultmaven_runbook_reviewers="U01ALICE, @alice")
+
+
+def test_many_workspaces_need_client_id_and_secret_instead_of_a_bot_token() -> None:
+    settings = make(
+        slack_client_id="111.222", slack_client_secret="0123abcd4567", slack_signing_secret="abc123def"
+    )
+
+    assert settings.oauth_enabled and settings.slack_configured
+    assert "0123abcd4567" not in repr(settings)
+    with pytest.raises(ConfigurationError) as half:
+        make(slack_client_id="111.222", slack_signing_secret="abc123def").require_slack()
+    assert "SLACK_CLIENT_SECRET" in str(half.value) and "SLACK_BOT_TOKEN" not in str(half.value)
+    with pytest.raises(ConfigurationError, match="without --socket-mode"):
+        make(
+            slack_client_id="111.222",
+            slack_client_secret="0123abcd4567",
+            slack_signing_secret="abc123def",
+            slack_app_token="xapp-1-abc",
+        ).require_slack(socket_mode=True)
+
+
+def test_blank_oauth_settings_mean_one_workspace() -> None:
+    settings = make(
+        slack_client_id=" ", slack_client_secret="", slack_bot_token="xoxb-1-real", slack_signing_secret="s3"
+    )
+
+    assert not settings.oauth_enabled and settings.slack_configured

@@ -34,12 +34,13 @@ def slash_command_body(
     user_id: str = "W111",
     channel_id: str = "C111",
     command: str = "/faultmaven",
+    team_id: str = "T111",
 ) -> str:
     """A form-encoded slash command as Slack sends it."""
     return urlencode(
         {
             "token": "verification_token",
-            "team_id": "T111",
+            "team_id": team_id,
             "team_domain": "test",
             "channel_id": channel_id,
             "channel_name": "incidents",
@@ -54,18 +55,18 @@ def slash_command_body(
     )
 
 
-def event_body(event: dict[str, Any], event_id: str = "Ev111") -> str:
+def event_body(event: dict[str, Any], event_id: str = "Ev111", team_id: str = "T111") -> str:
     """An Events API callback wrapping `event`."""
     return json.dumps(
         {
             "token": "verification_token",
-            "team_id": "T111",
+            "team_id": team_id,
             "api_app_id": "A111",
             "event": event,
             "type": "event_callback",
             "event_id": event_id,
             "event_time": int(time.time()),
-            "authorizations": [{"team_id": "T111", "user_id": "U0FMBOT", "is_bot": True}],
+            "authorizations": [{"team_id": team_id, "user_id": "U0FMBOT", "is_bot": True}],
         }
     )
 

@@ -35,13 +35,13 @@ def open_case(services: Services, run_jobs: Callable[[], None], text: str = REPO
     return case.root_ts
 
 
-def say(web: TestClient, root_ts: str, text: str, user: str = "W1") -> str:
+def say(web: TestClient, root_ts: str, text: str, user: str = "W1", team_id: str = "T111") -> str:
     """`@FaultMaven <text>` in the thread, delivered as Slack does: a message and an app_mention."""
     n = next(_ids)
     ts = f"1800000{n:03d}.000100"
     base = {"channel": CHANNEL, "user": user, "text": f"<@U0FMBOT> {text}", "ts": ts, "thread_ts": root_ts}
     for kind in ("message", "app_mention"):
-        body = event_body({**base, "type": kind}, f"Ev{kind}{n}")
+        body = event_body({**base, "type": kind}, f"Ev{kind}{n}", team_id=team_id)
         response = web.post(
             "/slack/events", content=body, headers=signed_headers(body, content_type="application/json")
         )
@@ -57,13 +57,14 @@ def click(
     message_ts: str,
     channel: str = CHANNEL,
     expect: int = 200,
+    team_id: str = "T111",
 ) -> None:
     """A signed block_actions click on a button of the message `message_ts`, answered with `expect`."""
     n = next(_ids)
     payload: dict[str, Any] = {
         "type": "block_actions",
         "user": {"id": user},
-        "team": {"id": "T111"},
+        "team": {"id": team_id},
         "api_app_id": "A111",
         "trigger_id": f"333.444.{n}",
         "channel": {"id": channel},

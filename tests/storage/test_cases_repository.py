@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import inspect
 
+from storage.case_history import CaseHistoryReader
 from storage.cases import CaseRepository, NewCase
 from storage.db import make_engine, make_session_factory
+from storage.home_items import HomeItemsReader
 from storage.migrate import upgrade
+from storage.team_stats import TeamStatsReader
 
 
 def repo(url: str) -> CaseRepository:
@@ -95,3 +99,24 @@ def test_concurrent_migrations_on_a_fresh_database_both_succeed(tmp_path: Path) 
 
     assert results == [None, None]
     assert "cases" in inspect(make_engine(url)).get_table_names()
+
+
+def test_a_repository_scoped_to_a_workspace_reads_only_its_cases(any_database_url: str) -> None:
+    cases = repo(any_database_url)
+    alpha, job, _ = cases.open_case(replace(new_case("slash:a"), team_id="T0ALPHA"), "diagnose_case")
+    legacy, _, _ = cases.open_case(new_case("slash:legacy"), "diagnose_case")
+    cases.update_case(alpha.id, root_ts="1700.1")
+    bravo = cases.scoped("T0BRAVO")
+
+    assert job.team_id == "T0ALPHA" and cases.unclaimed_jobs(timedelta(0))[0].team_id == "T0ALPHA"
+    assert bravo.get(alpha.id) is None and bravo.find_by_thread("C1", "1700.1") is None
+    assert cases.scoped("T0ALPHA").get(alpha.id) is not None
+    # Cases from before workspaces were told apart belong to nobody in particular.
+    assert bravo.get(legacy.id) is not None
+    history = CaseHistoryReader(make_session_factory(make_engine(any_database_url)))
+    assert [c.id for c in history.scoped("T0BRAVO").open_cases("resolved", None)] == [legacy.id]
+    assert {c.id for c in history.scoped("T0ALPHA").open_cases("resolved", None)} == {alpha.id, legacy.id}
+    sessions = make_session_factory(make_engine(any_database_url))
+    stats = TeamStatsReader(sessions).scoped("T0BRAVO")
+    assert [r.case.id for r in stats.cases(datetime.now(UTC) - timedelta(days=1))] == [legacy.id]
+    assert HomeItemsReader(sessions).scoped("T0BRAVO").open_cases_of("W1", "resolved")[0].id == legacy.id
