@@ -12,6 +12,7 @@ from handlers import (
     actions,
     approvals,
     commands,
+    diagnosis_details,
     events,
     home,
     known_fixes,
@@ -23,6 +24,7 @@ from handlers.listener_errors import answer_listener_error
 from jobs.action_forms import RunActionForms
 from jobs.action_requests import ActionRequests
 from jobs.audit_trail import AuditRequests
+from jobs.diagnoses.details import DetailsRequests
 from jobs.learning.requests import LearningRequests
 from jobs.notices import Notices
 from jobs.runbook_requests import RunbookRequests
@@ -64,6 +66,7 @@ def create_app(settings: Settings, services: Services) -> App:
     )
     actions.register(app, runbooks, notices)
     known_fixes.register(app, learning)
+    diagnosis_details.register(app, DetailsRequests(submitter))
     home.register(app, learning)
     outcome_questions.register(app, learning)
     runbook_feedback.register(app, runbooks)

@@ -17,8 +17,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.diagnosis import RISK_EMOJI, seen_line
+from bot.blocks.diagnosis import seen_line
 from bot.blocks.mrkdwn import escape
+from bot.blocks.recommended import RISK_EMOJI
 from bot.blocks.run_action import who_may_approve
 from bot.ids import Ids
 from engine.models import Observation

@@ -99,7 +99,11 @@ def test_pasted_log_line_posts_one_update_and_retires_the_old_run_buttons(
     old = slack.messages[str(case.progress_ts)]
     assert run_buttons(old) == []
     assert any(b.get("block_id") == Ids.DIAGNOSIS_SUPERSEDED for b in old["blocks"])
-    assert "Hypotheses" in str(old["blocks"]), "the old diagnosis keeps its content"
+    assert "Likely causes" in str(old["blocks"]), "the old diagnosis keeps its content"
+    assert Ids.DIAGNOSIS_DETAILS_BUTTON not in str(old["blocks"]), (
+        "Details shows the latest: only on the new one"
+    )
+    assert Ids.DIAGNOSIS_DETAILS_BUTTON in str(posts[-1]["blocks"]) and run_buttons(posts[-1])
 
 
 def test_evidence_that_changes_nothing_gets_only_eyes(
