@@ -21,7 +21,6 @@ class Ids(StrEnum):
     CASE_REPORT_SNIPPET = "fm_case_report_snippet"
     DIAGNOSIS_SUMMARY = "fm_diagnosis_summary"
     DIAGNOSIS_SUPERSEDED = "fm_diagnosis_superseded"
-    DIAGNOSIS_ACTIONS = "fm_diagnosis_actions"
     DIAGNOSIS_DETAILS_BUTTON = "fm_diagnosis_details"
     DIAGNOSIS_DETAILS_MODAL = "fm_diagnosis_details_modal"
     PROGRESS = "fm_progress"

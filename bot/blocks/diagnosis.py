@@ -5,7 +5,6 @@ line each), the three best next checks and the recommended actions with Run…; 
 from __future__ import annotations
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     Block,
     ButtonElement,
     ContextBlock,
@@ -27,10 +26,12 @@ MAX_SECTION = 2900
 MAX_HYPOTHESES = 3
 MAX_CHECKS = 3
 MAX_ACTIONS = 3
-# Characters of a command or quote shown in the thread: one line at a laptop's width; Details has them whole.
-COMMAND_CHARS = 90
-CAUSE_CHARS = 90
-QUOTE_CHARS = 50
+# Characters shown in the thread: about one line of a thread pane on a 1366 px screen (measured in the
+# playground's browser test); Details has everything whole.
+COMMAND_CHARS = 38
+CAUSE_CHARS = 56
+QUOTE_CHARS = 24
+TITLE_CHARS = 64
 SUMMARY_CHARS = 400
 
 
@@ -69,7 +70,10 @@ def _checks_section(title: str, checks: list[str], facts: CaseFacts) -> Block:
 
 
 def _action_blocks(actions: list[RecommendedAction], facts: CaseFacts, case_id: int | None) -> list[Block]:
-    lines = [action_line(shown_action(a, facts), COMMAND_CHARS) for a in actions[:MAX_ACTIONS]]
+    lines = [
+        action_line(shown_action(a, facts), with_command=False, title_limit=TITLE_CHARS)
+        for a in actions[:MAX_ACTIONS]
+    ]
     if case_id is None:
         return [_section("*Recommended actions*\n" + "\n".join(lines))]
     # One section per action, so each carries its own Run… button (the policy decides what follows).
@@ -85,31 +89,24 @@ def _action_blocks(actions: list[RecommendedAction], facts: CaseFacts, case_id: 
     ]
 
 
+def _heading(text: str, case_id: int | None) -> SectionBlock:
+    """The headline section; with `case_id` it carries the Details button (top right, like Slack apps)."""
+    details = (
+        ButtonElement(
+            action_id=Ids.DIAGNOSIS_DETAILS_BUTTON, text=PlainTextObject(text="Details"), value=str(case_id)
+        )
+        if case_id is not None
+        else None
+    )
+    return SectionBlock(
+        block_id=Ids.DIAGNOSIS_SUMMARY, text=MarkdownTextObject(text=text[:MAX_SECTION]), accessory=details
+    )
+
+
 def _footer(diagnosis: Diagnosis, case_id: int | None, hidden: list[str]) -> list[Block]:
     source = escape(diagnosis.engine + (f" · {diagnosis.model}" if diagnosis.model else ""))
     more = f" · Details: {', '.join(hidden)}" if hidden and case_id is not None else ""
-    blocks: list[Block] = []
-    if case_id is not None:
-        blocks.append(
-            ActionsBlock(
-                block_id=Ids.DIAGNOSIS_ACTIONS,
-                elements=[
-                    ButtonElement(
-                        action_id=Ids.DIAGNOSIS_DETAILS_BUTTON,
-                        text=PlainTextObject(text="Details"),
-                        value=str(case_id),
-                    )
-                ],
-            )
-        )
-    blocks.append(
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(text=f"Engine: {source} · reply in this thread to add evidence{more}")
-            ]
-        )
-    )
-    return blocks
+    return [ContextBlock(elements=[MarkdownTextObject(text=f"Engine: {source}{more}")])]
 
 
 def _more(count: int, noun: str) -> str:
@@ -143,10 +140,10 @@ def build_diagnosis_blocks(
     facts = facts or CaseFacts()
     category = diagnosis.category.value.replace("_", " ")
     blocks: list[Block] = [
-        _section(
+        _heading(
             f"🧭 *Diagnosis for {case_ref}* · {category} · severity {diagnosis.severity.value}\n"
             f"{escape_to_fit(diagnosis.summary, SUMMARY_CHARS)}",
-            block_id=Ids.DIAGNOSIS_SUMMARY,
+            case_id,
         ),
         *_note(diagnosis),
     ]
@@ -176,7 +173,7 @@ def build_followup_blocks(
     heading = f"🧭 *Updated diagnosis for {case_ref}*"
     if diagnosis.summary != previous.summary:
         heading += f"\n{escape_to_fit(diagnosis.summary, SUMMARY_CHARS)}"
-    blocks: list[Block] = [_section(heading, block_id=Ids.DIAGNOSIS_SUMMARY), *_note(diagnosis)]
+    blocks: list[Block] = [_heading(heading, case_id), *_note(diagnosis)]
     changes = [c for c in diagnosis.changes if c != NO_CHANGE]
     blocks.append(
         _section(

@@ -46,19 +46,22 @@ def in_code(text: str, limit: int | None = None) -> str:
     return escape(clip(text, limit) if limit else text).replace("`", "'")
 
 
-def fill_in_marker(shown: ShownAction) -> str:
-    """` · ✏️ fill in <db>, <ns>` when placeholders are left, else nothing."""
+def fill_in_marker(shown: ShownAction, visible: str) -> str:
+    """` · ✏️ fill in` when placeholders are left (naming those not already in `visible`), else nothing."""
     if not shown.unfilled:
         return ""
-    return " · ✏️ _fill in_ " + ", ".join(f"`{in_code(name)}`" for name in shown.unfilled)
+    hidden = [name for name in shown.unfilled if name not in visible]
+    return " · ✏️ _fill in_" + "".join(f" `{in_code(name)}`" for name in hidden)
 
 
-def action_line(shown: ShownAction, command_limit: int | None = None) -> str:
-    """Title, risk and target on one line; the command below it (clipped when `command_limit` is set)."""
-    line = f"{RISK_EMOJI.get(shown.risk, '•')} *{escape(shown.title)}* · {shown.risk} risk"
+def action_line(shown: ShownAction, *, with_command: bool = True, title_limit: int | None = None) -> str:
+    """Title, risk and target on one line, and the command below it unless `with_command` is off (the
+    thread's compact message: the command is in the Run… modal and in Details)."""
+    title = clip(shown.title, title_limit) if title_limit else shown.title
+    line = f"{RISK_EMOJI.get(shown.risk, '•')} *{escape(title)}* · {shown.risk} risk"
     if shown.target:
         line += f" · on `{in_code(shown.target)}`"
-    line += fill_in_marker(shown)
-    if shown.command:
-        line += f"\n`{in_code(shown.command, command_limit)}`"
+    line += fill_in_marker(shown, shown.target if not with_command else f"{shown.target}\n{shown.command}")
+    if shown.command and with_command:
+        line += f"\n`{in_code(shown.command)}`"
     return line

@@ -116,24 +116,32 @@ def test_the_three_best_checks_are_each_cause_first_check_in_rank_order() -> Non
 def test_recommended_actions_show_targets_filled_from_the_case_and_mark_what_is_unknown() -> None:
     text = str(as_json(build_diagnosis_blocks("FM-12", DIAGNOSIS, case_id=12, facts=FACTS)))
 
-    assert "on `deployment/checkout`" in text
-    assert "kubectl rollout undo deployment/checkout -n payments" in text
-    assert "--limits=memory=&lt;limit&gt;" in text and "✏️ _fill in_ `&lt;limit&gt;`" in text
-    assert "on `database/&lt;db&gt;` · ✏️ _fill in_ `&lt;db&gt;`" in text
+    assert '*Roll back the deploy* · medium risk · on `deployment/checkout`"' in text.replace("'", '"')
+    # An unknown value only the command needs is named; one in the shown target is marked there.
+    assert "*Raise the memory limit* · low risk · on `checkout` · ✏️ _fill in_ `&lt;limit&gt;`" in text
+    assert "on `database/&lt;db&gt;` · ✏️ _fill in_" in text and "`&lt;db&gt;`" not in text
     assert "&lt;name&gt;" not in text and "&lt;ns&gt;" not in text
+    # The commands themselves wait in the Run… modal and in Details.
+    assert "kubectl rollout undo" not in text
+
+
+def test_details_shows_each_action_command_filled_from_the_case() -> None:
+    text = json.dumps(build_diagnosis_details_modal("FM-12", DIAGNOSIS, FACTS).to_dict(), ensure_ascii=False)
+
+    assert "`kubectl rollout undo deployment/checkout -n payments`" in text
+    assert "--limits=memory=&lt;limit&gt;` · " not in text and "✏️ _fill in_ `&lt;limit&gt;`" not in text
 
 
 def test_run_buttons_carry_the_stored_action_key_and_a_details_button_the_case() -> None:
     blocks = as_json(build_diagnosis_blocks("FM-12", DIAGNOSIS, case_id=12, facts=FACTS))
-    accessories = [
-        cast(dict[str, Any], b["accessory"]) for b in blocks if isinstance(b.get("accessory"), dict)
-    ]
-    details = [e for b in blocks if b["type"] == "actions" for e in cast(list[dict[str, Any]], b["elements"])]
+    buttons = [cast(dict[str, Any], b["accessory"]) for b in blocks if isinstance(b.get("accessory"), dict)]
+    runs = [b["value"] for b in buttons if b["action_id"] == "fm_action_run"]
+    details = [(b["value"], b["text"]["text"]) for b in buttons if b["action_id"] == "fm_diagnosis_details"]
 
-    assert [a["value"] for a in accessories] == [f"12:{a.key}" for a in DIAGNOSIS.recommended_actions[:3]]
-    assert [(d["action_id"], d["value"], d["text"]["text"]) for d in details] == [
-        ("fm_diagnosis_details", "12", "Details")
-    ]
+    assert runs == [f"12:{a.key}" for a in DIAGNOSIS.recommended_actions[:3]]
+    # Details sits beside the headline: no row of its own.
+    assert details == [("12", "Details")] and blocks[0]["accessory"] == buttons[0]
+    assert all(b["type"] != "actions" for b in blocks)
 
 
 def test_followup_shows_only_what_changed_and_what_is_new() -> None:
@@ -156,7 +164,7 @@ def test_followup_shows_only_what_changed_and_what_is_new() -> None:
     assert "Updated diagnosis for FM-12" in text and "40% → 62%" in text
     assert "Check the JVM flags" in text and "kubectl describe pod" not in text
     assert "Looks like" not in text, "the headline did not change: not repeated"
-    assert "Restart the pods" in text and "kubectl rollout restart deployment/checkout" in text
+    assert "*Restart the pods* · medium risk · on `checkout`" in text
     # The older message loses its Run… buttons, so a still-recommended action keeps one here, in one line.
     assert "Roll back the deploy* · medium risk · _still recommended_" in text
     assert "kubectl rollout undo" not in text
