@@ -19,6 +19,7 @@ from engine.models import (
     RiskLevel,
     Severity,
 )
+from tests.block_text import text_lines
 from tests.bot.blocks.test_case_blocks import as_json
 from tests.snapshots import assert_matches_snapshot
 
@@ -69,17 +70,6 @@ DIAGNOSIS = Diagnosis(
     questions=["Did memory use change after the deploy?"],
 )
 FACTS = CaseFacts(service="checkout", namespace="payments", environment="production")
-
-
-def text_lines(blocks: list[dict[str, Any]]) -> list[str]:
-    """The lines a person reads: every mrkdwn/plain text in the blocks, split at newlines."""
-    lines: list[str] = []
-    for block in blocks:
-        texts = [block.get("text"), *(block.get("elements") or [])]
-        for text in texts:
-            if isinstance(text, dict) and isinstance(text.get("text"), str):
-                lines.extend(text["text"].splitlines())
-    return lines
 
 
 def test_first_diagnosis_fits_one_laptop_screen() -> None:
