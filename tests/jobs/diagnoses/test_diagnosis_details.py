@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 from bot.services import Services
 from engine.models import Diagnosis
 from jobs.action_runtime import ActionRuntime
+from jobs.diagnoses.details import show_diagnosis_details
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.action_helpers import CHANNEL, click, open_case
 
@@ -102,3 +103,14 @@ def test_a_forged_details_value_is_refused_before_anything_opens(
     click(web, "fm_diagnosis_details", "1; DROP TABLE cases", "W7", message["ts"], expect=400)
 
     assert slack.calls_to("views.open") == []
+
+
+def test_a_modal_closed_before_the_job_ran_is_left_alone(
+    services: Services, slack: FakeSlackApi, action_runtime: ActionRuntime, run_jobs: Callable[[], None]
+) -> None:
+    open_case(services, run_jobs, text=REPORT)
+
+    result = show_diagnosis_details(1, CHANNEL, "W7", "VCLOSED")
+
+    assert result["status"] == "closed"
+    assert [c.method for c in slack.calls_to("views.update")] == ["views.update"], "tried once, no retry"
