@@ -290,6 +290,8 @@ def test_deny_reason_is_recorded_on_the_vote_and_shown_in_the_thread_escaped(
         "⛔ <@W2> denied request #1 (restart_api on checkout-7); it will not run. "
         "Reason: “not during the &lt;!channel&gt; freeze &amp; the bridge is on it”"
     ]
+    card = blocks_of(slack, card_ts)
+    assert "Denied by <@W2>: “not during the &lt;!channel&gt; freeze &amp; the bridge is on it”" in card
     assert job_context.audit is not None
     denied = [r for r in job_context.audit.for_case(proposal.case_id) if r.kind == "action_denied"]
     assert len(denied) == 1 and denied[0].data["reason"].startswith("not during the <!channel>")

@@ -162,6 +162,9 @@ BUILT: dict[str, Any] = {
     "case root, diagnosed": build_case_root_blocks(CASE.model_copy(update={"diagnosis_headline": HOSTILE})),
     "diagnosis text": diagnosis_text("FM-1", DIAGNOSIS),
     "approval card": build_approval_card_blocks(CARD),
+    "approval card, denied with a reason": build_approval_card_blocks(
+        CARD.model_copy(update={"status": "denied", "deny_reason": HOSTILE})
+    ),
     "approval text": approval_card_text(CARD),
     "approval info modal": build_approval_info_modal(
         CARD, [HOSTILE], [Observation(quote=HOSTILE, source=EvidenceSource.REPORT)], [("W2", HOSTILE)]
