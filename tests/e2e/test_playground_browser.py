@@ -148,8 +148,15 @@ def test_open_a_case_read_the_diagnosis_reply_click_share_from_an_ephemeral_and_
         diagnosis.locator(".bk-button", has_text="Run…").first.click()
         expect(page.locator("#modal-title")).to_have_text("Run an action", timeout=SLOW)
         expect(page.locator("#modal-body")).to_contain_text("Policy for what is in this form")
-        expect(page.locator("#modal-body textarea").first).not_to_have_value("")
+        command = page.locator("#modal-body textarea").first
+        expect(command).not_to_have_value("")
         page.screenshot(path=str(ARTIFACTS / "playground-run-modal.png"))
+        # Editing the command asks for the policy decision again (dispatch_action → views.update).
+        policy = page.locator("#modal-body .bk-block", has_text="Policy for what is in this form")
+        before = policy.inner_text()
+        command.fill("kubectl get pods -n checkout")
+        expect(policy).not_to_have_text(before, timeout=SLOW)
+        expect(command).to_have_value("kubectl get pods -n checkout")
         page.click("#modal-x")
         expect(modal).to_be_hidden()
 
