@@ -69,16 +69,21 @@ def _checks_section(title: str, checks: list[str], facts: CaseFacts) -> Block:
     return _section(f"*{title}*\n" + "\n".join(lines))
 
 
-def _action_blocks(actions: list[RecommendedAction], facts: CaseFacts, case_id: int | None) -> list[Block]:
+def _action_blocks(
+    actions: list[RecommendedAction],
+    facts: CaseFacts,
+    case_id: int | None,
+    title: str = "Recommended actions",
+) -> list[Block]:
     lines = [
         action_line(shown_action(a, facts), with_command=False, title_limit=TITLE_CHARS)
         for a in actions[:MAX_ACTIONS]
     ]
     if case_id is None:
-        return [_section("*Recommended actions*\n" + "\n".join(lines))]
+        return [_section(f"*{title}*\n" + "\n".join(lines))]
     # One section per action, so each carries its own Run… button (the policy decides what follows).
     return [
-        _section("*Recommended actions*"),
+        _section(f"*{title}*"),
         *(
             SectionBlock(
                 text=MarkdownTextObject(text=line[:MAX_SECTION]),
@@ -194,7 +199,7 @@ def build_followup_blocks(
     seen_actions = {a.title for a in previous.recommended_actions}
     actions = [a for a in diagnosis.recommended_actions if a.title not in seen_actions]
     if actions:
-        blocks.extend(_action_blocks(actions, facts, case_id))
+        blocks.extend(_action_blocks(actions, facts, case_id, title="New actions"))
     if case_id is not None:
         # The message this one supersedes loses its Run… buttons: actions still recommended keep one here.
         carried = [a for a in diagnosis.recommended_actions if a.title in seen_actions]

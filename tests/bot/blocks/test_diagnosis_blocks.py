@@ -160,6 +160,7 @@ def test_followup_shows_only_what_changed_and_what_is_new() -> None:
     assert "kubectl rollout undo" not in text
     assert text.count("fm_action_run") == 2 and "fm_diagnosis_details" in text
     assert len(text_lines(blocks)) <= 10
+    assert_matches_snapshot(SNAPSHOTS, "diagnosis_follow_up", blocks)
 
 
 def test_followup_without_a_previous_diagnosis_is_the_first_diagnosis() -> None:
