@@ -13,6 +13,7 @@ from handlers import (
     actions,
     approvals,
     commands,
+    diagnosis_details,
     events,
     home,
     known_fixes,
@@ -25,6 +26,7 @@ from handlers.workspaces import register_uninstall_notice, remember_team
 from jobs.action_forms import RunActionForms
 from jobs.action_requests import ActionRequests
 from jobs.audit_trail import AuditRequests
+from jobs.diagnoses.details import DetailsRequests
 from jobs.learning.requests import LearningRequests
 from jobs.notices import Notices
 from jobs.runbook_requests import RunbookRequests
@@ -79,6 +81,7 @@ def create_app(settings: Settings, services: Services) -> App:
     )
     actions.register(app, runbooks, notices)
     known_fixes.register(app, learning)
+    diagnosis_details.register(app, DetailsRequests(submitter))
     home.register(app, learning)
     outcome_questions.register(app, learning)
     runbook_feedback.register(app, runbooks)

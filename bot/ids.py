@@ -21,6 +21,8 @@ class Ids(StrEnum):
     CASE_REPORT_SNIPPET = "fm_case_report_snippet"
     DIAGNOSIS_SUMMARY = "fm_diagnosis_summary"
     DIAGNOSIS_SUPERSEDED = "fm_diagnosis_superseded"
+    DIAGNOSIS_DETAILS_BUTTON = "fm_diagnosis_details"
+    DIAGNOSIS_DETAILS_MODAL = "fm_diagnosis_details_modal"
     PROGRESS = "fm_progress"
     OPEN_REPORT_BUTTON = "fm_open_report"
     # Runbooks.
@@ -61,6 +63,9 @@ class Ids(StrEnum):
     APPROVAL_CARD = "fm_approval_card"
     APPROVAL_APPROVE_BUTTON = "fm_approval_approve"
     APPROVAL_DENY_BUTTON = "fm_approval_deny"
+    APPROVAL_DENY_MODAL = "fm_approval_deny_modal"
+    APPROVAL_DENY_REASON_BLOCK = "fm_approval_deny_reason"
+    APPROVAL_DENY_REASON_INPUT = "fm_approval_deny_reason_text"
     APPROVAL_INFO_BUTTON = "fm_approval_info"
     APPROVAL_INFO_MODAL = "fm_approval_info_modal"
     APPROVAL_MENTION = "fm_approval_mention"

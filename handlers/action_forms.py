@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks.run_action import RunActionMetadata, build_run_action_modal
 from bot.ids import Ids
@@ -17,7 +18,7 @@ from engine.case_facts import fill_values, unfilled_placeholders
 from engine.errors import InvalidInputError
 from engine.record_ids import parse_record_id
 from handlers.approval_payloads import parse_parameter_lines
-from jobs.action_forms import RunActionForms, RunActionSubmission
+from jobs.action_forms import RunActionForms, RunActionSubmission, RunFormEdits
 from jobs.notices import Notices
 
 # What a diagnosis's action hash looks like in a Run… button's value (`case_id:key`).
@@ -117,6 +118,33 @@ def handle_run_submission(ack: Ack, body: dict[str, Any], context: BoltContext) 
     )
 
 
+def handle_run_form_edit(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """The command, target or parameters changed: show the policy's decision for what is there now."""
+    ack()
+    view = body.get("view") or {}
+    try:
+        metadata = RunActionMetadata.model_validate_json(view.get("private_metadata") or "{}")
+    except ValidationError:
+        return  # not our form any more; nothing to re-evaluate
+    values = view.get("state", {}).get("values", {})
+    parameters = parse_parameter_lines(_value(values, Ids.RUN_PARAMS_BLOCK, Ids.RUN_PARAMS_INPUT))
+    edits = RunFormEdits(
+        command=_value(values, Ids.RUN_COMMAND_BLOCK, Ids.RUN_COMMAND_INPUT),
+        target=_value(values, Ids.RUN_TARGET_BLOCK, Ids.RUN_TARGET_INPUT),
+        parameters={} if isinstance(parameters, str) else parameters,
+    )
+    forms: RunActionForms = context["run_action_forms"]
+    form = forms.form(metadata.case_id, metadata.key, metadata.channel_id, edits)
+    if isinstance(form, str):
+        return  # the action left the latest diagnosis; submitting says so
+    try:
+        # Same block and action ids, so Slack keeps what is typed; the hash drops a stale update.
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=build_run_action_modal(form))
+    except SlackApiError as error:
+        if error.response.get("error") != "hash_conflict":
+            raise
+
+
 def register(app: App, forms: RunActionForms, notices: Notices) -> None:
     """Attach the Run… button and its modal's submission; the facades reach them through context."""
 
@@ -128,3 +156,5 @@ def register(app: App, forms: RunActionForms, notices: Notices) -> None:
 
     app.action(Ids.ACTION_RUN_BUTTON.value)(handle_run_click)
     app.view(Ids.RUN_ACTION_MODAL.value)(handle_run_submission)
+    for field in (Ids.RUN_COMMAND_INPUT, Ids.RUN_TARGET_INPUT, Ids.RUN_PARAMS_INPUT):
+        app.action(field.value)(handle_run_form_edit)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks.approvals import build_approval_info_modal
+from bot.blocks.deny import MAX_REASON, DenyMetadata, build_deny_modal
 from bot.blocks.propose import build_propose_modal
 from bot.ids import Ids
 from engine.errors import InvalidInputError
@@ -64,9 +65,44 @@ def register(app: App, requests: ActionRequests, notices: Notices) -> None:
         _vote(Click.from_body(body), "approve")
 
     @app.action(Ids.APPROVAL_DENY_BUTTON.value)
-    def handle_deny_click(ack: Ack, body: dict[str, Any]) -> None:
+    def handle_deny_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """Ask for an optional reason first: the denial is recorded when the modal is submitted."""
+        click = Click.from_body(body)
+        metadata = DenyMetadata(
+            proposal_id=click.number,
+            channel_id=click.channel_id,
+            message_ts=click.message_ts,
+            click_ts=click.action_ts,
+        )
         ack()
-        _vote(Click.from_body(body), "deny")
+        client.views_open(trigger_id=click.trigger_id, view=build_deny_modal(metadata))
+
+    @app.view(Ids.APPROVAL_DENY_MODAL.value)
+    def handle_deny_submission(ack: Ack, body: dict[str, Any]) -> None:
+        view = body["view"]
+        try:
+            metadata = DenyMetadata.model_validate_json(view.get("private_metadata") or "{}")
+        except ValidationError:
+            ack(
+                response_action="errors",
+                errors={Ids.APPROVAL_DENY_REASON_BLOCK.value: "This form is out of date."},
+            )
+            return
+        values = view.get("state", {}).get("values", {})
+        field = (
+            values.get(Ids.APPROVAL_DENY_REASON_BLOCK.value, {}).get(Ids.APPROVAL_DENY_REASON_INPUT.value)
+            or {}
+        )
+        ack()
+        requests.vote(
+            metadata.proposal_id,
+            user_id_of(body),
+            "deny",
+            metadata.channel_id,
+            metadata.message_ts,
+            metadata.click_ts,
+            reason=str(field.get("value") or "").strip()[:MAX_REASON],
+        )
 
     def _vote(click: Click, kind: str) -> None:
         requests.vote(click.number, click.user_id, kind, click.channel_id, click.message_ts, click.action_ts)

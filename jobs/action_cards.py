@@ -65,6 +65,7 @@ def card_of(
     dry_run: bool,
     oncall_group: str | None = None,
     policy: ApprovalPolicy | None = None,
+    deny_reason: str = "",
 ) -> ProposalCard:
     """The approval card's view of a proposal; it mentions the allowed approvers, else the on-call group."""
     decision = decision_of(row)
@@ -92,6 +93,7 @@ def card_of(
         timeout_seconds=row.timeout_seconds,
         expires_at=as_utc(row.expires_at),
         decided_by=row.decided_by,
+        deny_reason=deny_reason,
         dry_run=dry_run,
     )
 

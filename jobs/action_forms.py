@@ -13,7 +13,13 @@ from bot.blocks.run_action import RunActionForm
 from engine.actions.credentials import credential_refusal
 from engine.approvals.command_effects import is_executable
 from engine.approvals.policy import ApprovalLevel, ApprovalPolicy
-from engine.case_facts import CaseFacts, extract_case_facts, fill_placeholders, unfilled_placeholders
+from engine.case_facts import (
+    CaseFacts,
+    extract_case_facts,
+    fill_placeholders,
+    fill_values,
+    unfilled_placeholders,
+)
 from jobs.actions import ActionDraft, action_runtime, find_recommended, propose, say_privately
 from jobs.queue import JobQueue
 from jobs.workspaces.team import current_team, team_job
@@ -45,6 +51,14 @@ class RunActionSubmission(BaseModel):
     delivery: str
 
 
+class RunFormEdits(BaseModel):
+    """What is in the Run… modal while someone edits it (placeholders may still be in the text)."""
+
+    command: str
+    target: str
+    parameters: dict[str, str] = Field(default_factory=dict)
+
+
 class RunActionForms:
     """Handler side: a primary-key read and pure logic for the modal; an outbox row and enqueue on submit."""
 
@@ -64,8 +78,10 @@ class RunActionForms:
         self.channel_environments = channel_environments
         self.oncall_groups = oncall_groups
 
-    def form(self, case_id: int, key: str, channel_id: str) -> RunActionForm | str:
-        """The modal's content, or why there is none."""
+    def form(
+        self, case_id: int, key: str, channel_id: str, edits: RunFormEdits | None = None
+    ) -> RunActionForm | str:
+        """The modal's content, or why there is none; with `edits`, the decision is for what was typed."""
         case = self.cases.scoped(current_team()).get(case_id)
         if case is None or case.channel_id != channel_id:
             return "That button does not belong to a case in this channel."
@@ -79,7 +95,16 @@ class RunActionForms:
         command = fill_placeholders(action.command, facts)
         target = fill_placeholders(action.target or case.service or "", facts)
         rollback = fill_placeholders(action.rollback, facts)
-        decision = self.policy.decide("", target, action.risk, command, facts.environment)
+        parameters = {name.strip("<>"): "" for name in unfilled_placeholders(f"{command}\n{target}")}
+        if edits is not None:
+            command, target, parameters = edits.command, edits.target, edits.parameters
+        decision = self.policy.decide(
+            "",
+            fill_values(target, parameters),
+            action.risk,
+            fill_values(command, parameters),
+            facts.environment,
+        )
         approvers = list(decision.approvers)
         group = self.oncall_groups.get(channel_id) or self.oncall_groups.get("*")
         if not approvers and decision.level is ApprovalLevel.HARD and group:
@@ -92,7 +117,7 @@ class RunActionForms:
             title=action.title,
             command=command,
             target=target,
-            parameters={name.strip("<>"): "" for name in unfilled_placeholders(f"{command}\n{target}")},
+            parameters=parameters,
             rollback=rollback,
             rollback_runnable=is_executable(rollback),
             risk=action.risk.value,

@@ -88,11 +88,18 @@ class ActionRequests:
         return self._submit(team_job(f"propose_action:{safe_key(delivery)}", "propose_action", args))
 
     def vote(
-        self, proposal_id: int, user_id: str, kind: str, channel_id: str, message_ts: str, click_ts: str
+        self,
+        proposal_id: int,
+        user_id: str,
+        kind: str,
+        channel_id: str,
+        message_ts: str,
+        click_ts: str,
+        reason: str = "",
     ) -> bool:
-        """Approve or Deny; keyed on the click, so its redelivery is one job (see vote_key)."""
+        """Approve or Deny (with the optional reason); keyed on the click, so its redelivery is one job."""
         key = vote_key(proposal_id, user_id, kind, message_ts, click_ts)
-        args: list[str | int] = [proposal_id, user_id, kind, channel_id, message_ts, click_ts]
+        args: list[str | int] = [proposal_id, user_id, kind, channel_id, message_ts, click_ts, reason]
         return self._submit(team_job(key, "record_vote", args))
 
     def roll_back(

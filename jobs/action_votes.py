@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.mrkdwn import escape
+from bot.blocks.mrkdwn import escape, escape_to_fit
 from engine.approvals.votes import ProposalStatus, VoteKind, rule_on_vote
 from jobs.action_cards import snapshot_of
 from jobs.action_requests import vote_key
@@ -44,9 +44,16 @@ def groups_of(ctx: JobContext, row: ActionProposalRow, user_id: str) -> frozense
 
 
 def record_vote(
-    proposal_id: int, user_id: str, kind: str, channel_id: str, message_ts: str, click_ts: str = ""
+    proposal_id: int,
+    user_id: str,
+    kind: str,
+    channel_id: str,
+    message_ts: str,
+    click_ts: str = "",
+    reason: str = "",
 ) -> dict[str, Any]:
-    """Apply one Approve/Deny click; the first decision wins, everything else is refused politely."""
+    """Apply one Approve/Deny (a Deny with its optional reason); the first decision wins, everything
+    else is refused politely."""
     ctx, rt = action_runtime()
     ctx.cases.claim_job(vote_key(proposal_id, user_id, kind, message_ts, click_ts))
     row = clicked_proposal(ctx, rt, proposal_id, user_id, channel_id, message_ts, on="card")
@@ -78,7 +85,8 @@ def record_vote(
             event_key=f"refused_vote:{row.id}:{user_id}:{kind}:{row.status}",
         )
         return {"status": "refused", "proposal_id": row.id, "reason": ruling.reason}
-    if not rt.repo.add_vote(row.id, user_id, vote.value):
+    reason = reason.strip() if vote is VoteKind.DENY else ""
+    if not rt.repo.add_vote(row.id, user_id, vote.value, reason):
         say_privately(
             ctx, row.channel_id, user_id, "Your vote on this request is already counted.", row.thread_ts
         )
@@ -88,15 +96,17 @@ def record_vote(
         "action_vote",
         case_id=row.case_id,
         actor=user_id,
-        data={"proposal_id": row.id, "kind": vote.value},
+        data={"proposal_id": row.id, "kind": vote.value, **({"reason": reason} if reason else {})},
         event_key=f"action_vote:{row.id}:{user_id}",
     )
     if vote is VoteKind.DENY:
-        return _deny(ctx, row, user_id, case_ref)
+        return _deny(ctx, row, user_id, case_ref, reason)
     return _approve(ctx, row, user_id, case_ref)
 
 
-def _deny(ctx: JobContext, row: ActionProposalRow, user_id: str, case_ref: str) -> dict[str, Any]:
+def _deny(
+    ctx: JobContext, row: ActionProposalRow, user_id: str, case_ref: str, reason: str
+) -> dict[str, Any]:
     _, rt = action_runtime()
     if not rt.repo.transition(
         row.id, (ProposalStatus.PENDING.value,), ProposalStatus.DENIED.value, by=user_id
@@ -107,15 +117,16 @@ def _deny(ctx: JobContext, row: ActionProposalRow, user_id: str, case_ref: str) 
         "action_denied",
         case_id=row.case_id,
         actor=user_id,
-        data={"proposal_id": row.id},
+        data={"proposal_id": row.id, "reason": reason},
         event_key=f"action_denied:{row.id}",
     )
     render_card(ctx, rt, rt.repo.get(row.id) or row, case_ref)
+    why = f" Reason: “{escape_to_fit(reason, 800)}”" if reason else ""
     say_in_thread(
         ctx,
         row,
         f"⛔ <@{user_id}> denied request #{row.id} ({escape(row.action)} on {escape(row.target)}); "
-        "it will not run.",
+        f"it will not run.{why}",
     )
     return {"status": "denied", "proposal_id": row.id}
 

@@ -97,8 +97,12 @@ def say_in_thread(ctx: JobContext, row: ActionProposalRow, text: str) -> None:
 
 def render_card(ctx: JobContext, rt: ActionRuntime, row: ActionProposalRow, case_ref: str) -> str:
     """Post the approval card once, then update it in place; returns its ts."""
-    approvals = [v.voter for v in rt.repo.votes(row.id) if v.kind == "approve"]
-    card = card_of(row, case_ref, approvals, rt.dry_run, rt.oncall_group(row.channel_id), rt.policy)
+    votes = rt.repo.votes(row.id)
+    approvals = [v.voter for v in votes if v.kind == "approve"]
+    deny_reason = next((v.reason for v in votes if v.kind == "deny" and v.voter == row.decided_by), "")
+    card = card_of(
+        row, case_ref, approvals, rt.dry_run, rt.oncall_group(row.channel_id), rt.policy, deny_reason
+    )
     blocks = build_approval_card_blocks(card)
     if row.card_ts is None:
         resp = ctx.slack.chat_postMessage(

@@ -8,10 +8,12 @@ from typing import Any
 from bot.blocks.case import CaseCard, build_case_root_blocks, build_progress_blocks, case_root_text
 from bot.blocks.diagnosis import build_diagnosis_blocks, build_followup_blocks, diagnosis_text
 from bot.blocks.memory import build_memory_blocks
+from engine.case_facts import CaseFacts
 from engine.changes import shows_nothing_new
 from engine.models import CaseContext, CaseStatus, Diagnosis, Severity, Turn
 from engine.redaction import MARKER_PREFIX
 from engine.reports import is_long_paste
+from jobs.action_forms import case_facts_of
 from jobs.audit_events import audit_case_diagnosed, audit_thread_turn
 from jobs.learning.known_fixes import known_fix_answer
 from jobs.learning.memory import memory_view
@@ -60,7 +62,13 @@ def case_card(case: Case) -> CaseCard:
         report=case.description,
         service=case.service,
         source=case.source,
+        diagnosis_headline=diagnosis.summary if diagnosis else None,
     )
+
+
+def case_facts(ctx: JobContext, case: Case) -> CaseFacts:
+    """Names the case gives (service, namespace, database, environment…), to fill actions and checks."""
+    return case_facts_of(case, ctx.actions.channel_environments if ctx.actions else {})
 
 
 def case_context(case: Case, up_to_message_id: int | None = None) -> CaseContext:
@@ -131,19 +139,12 @@ def diagnose_case(case_id: int) -> dict[str, Any]:
         diagnosis = Diagnosis.model_validate_json(case.diagnosis_json)
     else:
         diagnosis = _post_diagnosis(ctx, case, progress_ts)
-    if diagnosis.severity.value != case.severity:
-        # A person's choice stands; the engine's severity only replaces its own earlier guess.
-        severity = case.severity if case.reported_severity else diagnosis.severity.value
+    # A person's choice stands; the engine's severity only replaces its own earlier guess.
+    severity = case.severity if case.reported_severity else diagnosis.severity.value
+    if severity != case.severity:
         ctx.cases.update_case(case.id, severity=severity)
-        card = case_card(case).model_copy(
-            update={"severity": severity, "suggested_severity": diagnosis.severity.value}
-        )
-        ctx.slack.chat_update(
-            channel=case.channel_id,
-            ts=root_ts,
-            text=case_root_text(card),
-            blocks=build_case_root_blocks(card),
-        )
+    # The root card leaves "Investigating" for "Diagnosed — <headline>".
+    _show_status(ctx, case, CaseStatus(case.status), severity=severity, diagnosis=diagnosis, root_ts=root_ts)
     runbooks = post_suggestions(ctx, case, root_ts)
     log.info("case diagnosed", extra={"case": case.ref, "category": diagnosis.category.value})
     return {"case": case.ref, "root_ts": root_ts, "category": diagnosis.category.value, "runbooks": runbooks}
@@ -162,11 +163,12 @@ def _post_diagnosis(ctx: JobContext, case: Case, progress_ts: str) -> Diagnosis:
     record_llm_usage(ctx, case.id, f"diagnose_case:{case.id}", diagnosis)
     audit_case_diagnosed(ctx, case, diagnosis)
     memory = build_memory_blocks(memory_view(ctx, case))
+    blocks = build_diagnosis_blocks(case.ref, diagnosis, case_id=case.id, facts=case_facts(ctx, case))
     ctx.slack.chat_update(
         channel=case.channel_id,
         ts=progress_ts,
         text=diagnosis_text(case.ref, diagnosis),
-        blocks=[*build_diagnosis_blocks(case.ref, diagnosis, case_id=case.id), *memory],
+        blocks=[*blocks, *memory],
     )
     ctx.cases.update_case(case.id, diagnosis_json=diagnosis.model_dump_json())
     ctx.cases.add_bot_message(case.id, ctx.bot_user_id, diagnosis.summary, progress_ts)
@@ -195,11 +197,15 @@ def answer_in_thread(case_id: int, message_id: int) -> dict[str, Any]:
         audit_thread_message(ctx, case, message, "reopen")
         if case.status == CaseStatus.RESOLVED.value or message.reply_ts is not None:
             reopen_case(ctx, case, message)
-            _show_status(ctx, case, CaseStatus.INVESTIGATING)
+            # Back to "Investigating" until the next diagnosis: the old headline was for a resolved case.
+            _show_status(ctx, case, CaseStatus.INVESTIGATING, forget_headline=True)
             return {"case": case.ref, "status": "reopened"}
     if case.status == CaseStatus.RESOLVED.value:
         audit_thread_message(ctx, case, message, "case resolved")
         return {"case": case.ref, "status": "resolved"}
+    if message.reply_ts and any(m.from_bot and m.slack_ts == message.reply_ts for m in case.messages):
+        # A re-run after the answer was complete: re-diagnosing now would compare it with itself.
+        return {"case": case.ref, "reply_ts": message.reply_ts, "status": "answered"}
     verdict = triage_message(ctx, message)
     if not verdict.needs_update:
         audit_thread_message(ctx, case, message, verdict.reason)
@@ -213,7 +219,9 @@ def answer_in_thread(case_id: int, message_id: int) -> dict[str, Any]:
         # Someone asking FaultMaven directly still gets an answer; evidence that moved nothing, a 👀.
         react_seen(ctx, case, message)
         return {"case": case.ref, "status": "seen"}
-    blocks = build_followup_blocks(case.ref, diagnosis, context.previous, case_id=case.id)
+    blocks = build_followup_blocks(
+        case.ref, diagnosis, context.previous, case_id=case.id, facts=case_facts(ctx, case)
+    )
     text = diagnosis_text(case.ref, diagnosis)
     superseded = current_diagnosis_ts(case, message.id)
     if message.reply_ts:
@@ -232,19 +240,38 @@ def answer_in_thread(case_id: int, message_id: int) -> dict[str, Any]:
         ctx.cases.set_reply_ts(message.id, reply_ts)
     if superseded is not None:
         retire_run_buttons(ctx, case, superseded)
-    ctx.cases.add_bot_message(case.id, ctx.bot_user_id, diagnosis.summary, reply_ts)
     ctx.cases.update_case(case.id, diagnosis_json=diagnosis.model_dump_json())
+    # Recorded last: a re-run that finds it knows the answer is complete.
+    ctx.cases.add_bot_message(case.id, ctx.bot_user_id, diagnosis.summary, reply_ts)
+    _show_status(ctx, case, CaseStatus(case.status), diagnosis=diagnosis)
     return {"case": case.ref, "reply_ts": reply_ts}
 
 
-def _show_status(ctx: JobContext, case: Case, status: CaseStatus) -> None:
-    """Update a plain case root in place (an incident's root is rendered by the incident jobs)."""
-    if case.root_ts is None or (ctx.incidents is not None and ctx.incidents.repo.for_case(case.id)):
+def _show_status(
+    ctx: JobContext,
+    case: Case,
+    status: CaseStatus,
+    severity: str | None = None,
+    diagnosis: Diagnosis | None = None,
+    root_ts: str | None = None,
+    forget_headline: bool = False,
+) -> None:
+    """Update a plain case root in place (an incident's root is rendered by the incident jobs, which
+    read the same stored diagnosis)."""
+    root_ts = root_ts or case.root_ts
+    if root_ts is None or (ctx.incidents is not None and ctx.incidents.repo.for_case(case.id)):
         return
-    card = case_card(case).model_copy(update={"status": status.value})
+    update: dict[str, Any] = {"status": status.value}
+    if severity is not None:
+        update["severity"] = severity
+    if diagnosis is not None:
+        update |= {"suggested_severity": diagnosis.severity.value, "diagnosis_headline": diagnosis.summary}
+    if forget_headline:
+        update["diagnosis_headline"] = None
+    card = case_card(case).model_copy(update=update)
     ctx.slack.chat_update(
         channel=case.channel_id,
-        ts=case.root_ts,
+        ts=root_ts,
         text=case_root_text(card),
         blocks=build_case_root_blocks(card),
     )

@@ -71,6 +71,8 @@ JOBS: dict[str, JobSpec] = {
     "list_runbook_reviews": JobSpec("jobs.runbook_reviews.list_runbook_reviews", "high", 30),
     # A refusal or usage note for one person: they are looking at the screen.
     "tell_user": JobSpec("jobs.notices.tell_user", "high", 30),
+    # Details on a diagnosis: someone is looking at a loading modal.
+    "show_diagnosis_details": JobSpec("jobs.diagnoses.details.show_diagnosis_details", "high", 30),
     # Actions and approvals: votes and expiry are quick and someone is waiting on them.
     "propose_recommended_action": JobSpec("jobs.actions.propose_recommended_action", "high", 30),
     "propose_action": JobSpec("jobs.actions.propose_action", "high", 30),

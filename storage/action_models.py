@@ -63,6 +63,8 @@ class ActionVoteRow(Base):
     )
     voter: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16))  # approve | deny
+    # Why, when a person denying said (optional; shown in the thread).
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

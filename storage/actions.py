@@ -122,10 +122,10 @@ class ActionRepository:
             session.commit()
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    def add_vote(self, proposal_id: int, voter: str, kind: str) -> bool:
-        """Record a vote; False when this person already voted on it."""
+    def add_vote(self, proposal_id: int, voter: str, kind: str, reason: str = "") -> bool:
+        """Record a vote (a Deny with the reason given, if any); False when this person already voted."""
         with self._sessions() as session:
-            session.add(ActionVoteRow(proposal_id=proposal_id, voter=voter, kind=kind))
+            session.add(ActionVoteRow(proposal_id=proposal_id, voter=voter, kind=kind, reason=reason))
             try:
                 session.commit()
                 return True

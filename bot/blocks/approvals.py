@@ -17,8 +17,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.diagnosis import RISK_EMOJI, seen_line
-from bot.blocks.mrkdwn import escape
+from bot.blocks.diagnosis import seen_line
+from bot.blocks.mrkdwn import escape, escape_to_fit
+from bot.blocks.recommended import RISK_EMOJI
 from bot.blocks.run_action import who_may_approve
 from bot.ids import Ids
 from engine.models import Observation
@@ -65,6 +66,8 @@ class ProposalCard(BaseModel):
     timeout_seconds: int = 300
     expires_at: datetime | None = None
     decided_by: str | None = None
+    # What the person who denied it said (optional); quoted on the card and in the thread.
+    deny_reason: str = ""
     dry_run: bool = True
 
 
@@ -148,11 +151,14 @@ def _status_line(card: ProposalCard) -> str:
     if card.dry_run and card.status == "succeeded":
         return "🧪 Dry run finished: nothing was executed"
     template = STATUS_LINES.get(card.status, card.status)
-    return template.format(
+    line = template.format(
         voters=_who(card.approvals) if card.level == "hard" else "policy (no approval needed)",
         decided_by=escape(card.decided_by or "someone"),
         timeout=_duration(card.timeout_seconds),
     )
+    if card.status == "denied" and card.deny_reason:
+        line += f": “{escape_to_fit(card.deny_reason, 500)}”"
+    return line
 
 
 def build_approval_card_blocks(card: ProposalCard) -> list[Block]:

@@ -45,6 +45,8 @@ class CaseCard(BaseModel):
     acknowledged_by: str | None = None
     priority: str | None = None
     links: list[CardLink] = Field(default_factory=list)
+    # The latest diagnosis's headline: an investigating case that has one shows "Diagnosed — …".
+    diagnosis_headline: str | None = None
 
 
 def case_root_text(card: CaseCard) -> str:
@@ -54,7 +56,7 @@ def case_root_text(card: CaseCard) -> str:
 
 def build_case_root_blocks(card: CaseCard) -> list[Block]:
     """The case's root message: the thread everything else hangs off."""
-    status = f"{STATUS_EMOJI.get(card.status, '•')} {card.status.capitalize()}"
+    status = status_text(card)
     reporter = escape(card.reporter_label) if card.reporter_label else f"<@{card.reporter_id}>"
     fields = [
         MarkdownTextObject(text=f"*Reporter*\n{reporter}"),
@@ -76,6 +78,13 @@ def build_case_root_blocks(card: CaseCard) -> list[Block]:
             ]
         ),
     ]
+
+
+def status_text(card: CaseCard) -> str:
+    """🔎 Investigating until a diagnosis is posted, then 🧭 Diagnosed — its headline; 🩹 / ✅ after."""
+    if card.status == "investigating" and card.diagnosis_headline:
+        return f"🧭 Diagnosed — {escape_to_fit(card.diagnosis_headline, 200)}"
+    return f"{STATUS_EMOJI.get(card.status, '•')} {card.status.capitalize()}"
 
 
 def _severity_label(severity: str) -> str:

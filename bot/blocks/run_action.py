@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     SectionBlock,
 )
+from slack_sdk.models.blocks.basic_components import DispatchActionConfig
 from slack_sdk.models.views import View
 
 from bot.blocks.mrkdwn import escape
@@ -55,15 +56,31 @@ def who_may_approve(approvers: list[str]) -> str:
     return ", ".join(f"<!subteam^{a}>" if a.startswith("S") else f"<@{a}>" for a in approvers)
 
 
+# Editing the command, target or parameters asks the app for the policy decision again (Enter in a
+# one-line field; a pause in typing otherwise), so the decision shown is always for what is in the form.
+_REEVALUATE = DispatchActionConfig(trigger_actions_on=["on_enter_pressed", "on_character_entered"])
+
+
 def _input(
-    block: Ids, action: Ids, label: str, initial: str, *, multiline: bool, optional: bool
+    block: Ids,
+    action: Ids,
+    label: str,
+    initial: str,
+    *,
+    multiline: bool,
+    optional: bool,
+    reevaluate: bool = False,
 ) -> InputBlock:
     return InputBlock(
         block_id=block,
         label=PlainTextObject(text=label),
         optional=optional,
+        dispatch_action=reevaluate or None,
         element=PlainTextInputElement(
-            action_id=action, multiline=multiline, initial_value=initial[:MAX_INPUT] or None
+            action_id=action,
+            multiline=multiline,
+            initial_value=initial[:MAX_INPUT] or None,
+            dispatch_action_config=_REEVALUATE if reevaluate else None,
         ),
     )
 
@@ -97,9 +114,16 @@ def build_run_action_modal(form: RunActionForm) -> View:
             form.command,
             multiline=True,
             optional=True,
+            reevaluate=True,
         ),
         _input(
-            Ids.RUN_TARGET_BLOCK, Ids.RUN_TARGET_INPUT, "Target", form.target, multiline=False, optional=False
+            Ids.RUN_TARGET_BLOCK,
+            Ids.RUN_TARGET_INPUT,
+            "Target",
+            form.target,
+            multiline=False,
+            optional=False,
+            reevaluate=True,
         ),
         _input(
             Ids.RUN_PARAMS_BLOCK,
@@ -108,6 +132,7 @@ def build_run_action_modal(form: RunActionForm) -> View:
             "\n".join(f"{k}={v}" for k, v in form.parameters.items()),
             multiline=True,
             optional=True,
+            reevaluate=True,
         ),
         _input(Ids.RUN_REASON_BLOCK, Ids.RUN_REASON_INPUT, "Why", "", multiline=True, optional=True),
         SectionBlock(block_id=Ids.RUN_ACTION_POLICY, text=MarkdownTextObject(text=_decision_text(form))),

@@ -141,6 +141,8 @@ class Playground:
         action = {"type": element["type"], "action_id": element["action_id"], "block_id": req["block_id"]}
         if element["type"] == "button":
             action |= {k: element[k] for k in ("text", "value", "style", "url") if k in element}
+        elif element["type"] == "plain_text_input":
+            action["value"] = str(req.get("value") or "")  # an input with dispatch_action
         else:
             option = _option(element, req.get("value"))
             if option is None:

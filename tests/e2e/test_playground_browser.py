@@ -9,6 +9,7 @@ import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,6 +80,21 @@ def playground_url(tmp_path: Path, redis_url: str) -> Iterator[str]:
         print(log.read_text(errors="replace")[-4000:])
 
 
+LAPTOP = {"width": 1366, "height": 768}
+
+
+def check_compact_diagnosis_fits_a_laptop_screen(page: Any, diagnosis: Any) -> None:
+    """On a 1366×768 screen the whole first diagnosis fits the thread pane's message area at once."""
+    page.set_viewport_size(LAPTOP)
+    diagnosis.scroll_into_view_if_needed()
+    box = diagnosis.bounding_box()
+    area = page.locator("#thread-messages").bounding_box()
+    assert box is not None and area is not None
+    page.screenshot(path=str(ARTIFACTS / "playground-diagnosis-1366x768.png"))
+    assert box["height"] <= area["height"], f"diagnosis {box['height']:.0f} px, pane {area['height']:.0f} px"
+    page.set_viewport_size({"width": 1400, "height": 900})
+
+
 def test_open_a_case_read_the_diagnosis_reply_click_share_from_an_ephemeral_and_submit_the_form(
     playground_url: str,
 ) -> None:
@@ -108,25 +124,50 @@ def test_open_a_case_read_the_diagnosis_reply_click_share_from_an_ephemeral_and_
 
         root.locator(".msg-replies").click()
         thread = page.locator("#thread-pane")
-        diagnosis = thread.locator(".msg", has_text="Diagnosis for FM-1")
+        diagnosis = thread.locator(".msg", has_text="Diagnosis for FM-1").first
         expect(diagnosis).to_be_visible(timeout=SLOW)
         # The "Investigating…" message was updated in place into the diagnosis.
         expect(diagnosis.locator(".edited")).to_be_visible()
         expect(thread).not_to_contain_text("Investigating…")
 
+        check_compact_diagnosis_fits_a_laptop_screen(page, diagnosis)
+        expect(root).to_contain_text("Diagnosed — ", timeout=SLOW)
+
+        # Details: a loading modal at once, filled in by the worker with everything the message leaves out.
+        diagnosis.locator(".bk-button", has_text="Details").click()
+        expect(page.locator("body")).to_have_attribute("data-last-action", "block_action:ok")
+        modal = page.locator("#modal-overlay")
+        expect(page.locator("#modal-title")).to_have_text("Diagnosis details", timeout=SLOW)
+        expect(page.locator("#modal-body")).to_contain_text("All checks, best first", timeout=SLOW)
+        expect(page.locator("#modal-body")).to_contain_text("Engine: offline")
+        page.screenshot(path=str(ARTIFACTS / "playground-details-modal.png"))
+        page.click("#modal-x")
+        expect(modal).to_be_hidden()
+
+        # Run…: the action's command and target pre-filled, with the policy decision for them.
+        diagnosis.locator(".bk-button", has_text="Run…").first.click()
+        expect(page.locator("#modal-title")).to_have_text("Run an action", timeout=SLOW)
+        expect(page.locator("#modal-body")).to_contain_text("Policy for what is in this form")
+        command = page.locator("#modal-body textarea").first
+        expect(command).not_to_have_value("")
+        page.screenshot(path=str(ARTIFACTS / "playground-run-modal.png"))
+        # Editing the command asks for the policy decision again (dispatch_action → views.update).
+        policy = page.locator("#modal-body .bk-block", has_text="Policy for what is in this form")
+        before = policy.inner_text()
+        command.fill("kubectl get pods -n checkout")
+        expect(policy).not_to_have_text(before, timeout=SLOW)
+        expect(command).to_have_value("kubectl get pods -n checkout")
+        page.click("#modal-x")
+        expect(modal).to_be_hidden()
+
         # New evidence moves the diagnosis; a repeat of the report would only get a 👀 reaction.
         page.fill("#thread-input", "2024-05-02T14:05:11Z FATAL: sorry, too many clients already")
         page.press("#thread-input", "Enter")
         expect(thread).to_contain_text("Updated diagnosis for FM-1", timeout=SLOW)
-
-        buttons = thread.locator(".bk-actions .bk-button")
-        if buttons.count():
-            buttons.first.click()
-            # Bolt answered 200 to the signed block_actions payload (401 on a bad signature).
-            expect(page.locator("body")).to_have_attribute("data-last-action", "block_action:ok")
-            if page.locator("#modal-overlay").is_visible():
-                page.click("#modal-x")
-                expect(page.locator("#modal-overlay")).to_be_hidden()
+        # The first diagnosis is superseded in place: its Run… and Details buttons are gone.
+        expect(diagnosis).to_contain_text("Superseded by a newer diagnosis below", timeout=SLOW)
+        expect(diagnosis.locator(".bk-button")).to_have_count(0)
+        page.screenshot(path=str(ARTIFACTS / "playground-follow-up.png"))
 
         page.select_option("#user-picker", "U0BOB")
         expect(page.locator("#messages .msg.ephemeral")).to_have_count(0)

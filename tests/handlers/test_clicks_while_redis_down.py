@@ -35,7 +35,6 @@ CLICKS = [
     # Run… opens a modal inline; for a case that does not exist the refusal is a job.
     (Ids.ACTION_RUN_BUTTON, "1:0123456789ab", "tell_user"),
     (Ids.APPROVAL_APPROVE_BUTTON, "1", "record_vote"),
-    (Ids.APPROVAL_DENY_BUTTON, "1", "record_vote"),
     (Ids.APPROVAL_INFO_BUTTON, "1", "tell_user"),  # no such request: the refusal is a job too
     (Ids.ACTION_ROLLBACK_BUTTON, "1", "propose_rollback"),
     (Ids.ACTION_UNDO_BUTTON, "1", "propose_rollback"),
@@ -112,6 +111,14 @@ SUBMISSIONS = [
             {"case_id": 1, "key": "0123456789ab", "channel_id": "C111"},
         ),
         "propose_submitted_action",
+    ),
+    (
+        submission_body(
+            Ids.APPROVAL_DENY_MODAL.value,
+            typed(Ids.APPROVAL_DENY_REASON_BLOCK, Ids.APPROVAL_DENY_REASON_INPUT, "change freeze"),
+            {"proposal_id": 1, "channel_id": "C111", "message_ts": "1700.1", "click_ts": "1800.99"},
+        ),
+        "record_vote",
     ),
 ]
 

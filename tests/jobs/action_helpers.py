@@ -99,3 +99,37 @@ def outbox_keys(services: Services) -> list[str]:
     """Every job key recorded in the SQL outbox, oldest first."""
     with make_session_factory(services.db)() as session:
         return list(session.scalars(select(OutboxEntry.job_key).order_by(OutboxEntry.id)))
+
+
+def deny_with_reason(
+    web: TestClient, slack: FakeSlackApi, card_ts: str, user: str, reason: str, proposal: str = "1"
+) -> None:
+    """Click Deny on the card (a modal asking why opens), then submit it with `reason`, as Slack would."""
+    opened = len(slack.calls_to("views.open"))
+    click(web, "fm_approval_deny", proposal, user, card_ts)
+    calls = slack.calls_to("views.open")
+    assert len(calls) == opened + 1, "Deny asks for a reason before deciding anything"
+    raw = calls[-1].params["view"]
+    view = json.loads(raw) if isinstance(raw, str) else dict(raw)
+    assert view["callback_id"] == "fm_approval_deny_modal"
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T111"},
+        "user": {"id": user},
+        "api_app_id": "A111",
+        "view": {
+            "id": f"VDENY{next(_ids)}",
+            "type": "modal",
+            "callback_id": view["callback_id"],
+            "private_metadata": view["private_metadata"],
+            "state": {
+                "values": {
+                    "fm_approval_deny_reason": {
+                        "fm_approval_deny_reason_text": {"type": "plain_text_input", "value": reason}
+                    }
+                }
+            },
+        },
+    }
+    body = interactive_body(payload)
+    assert web.post("/slack/events", content=body, headers=signed_headers(body)).status_code == 200

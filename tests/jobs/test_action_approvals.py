@@ -20,6 +20,7 @@ from tests.jobs.action_helpers import (
     CHANNEL,
     blocks_of,
     click,
+    deny_with_reason,
     ephemerals_to,
     open_case,
     outbox_keys,
@@ -93,6 +94,9 @@ def test_deny_ends_the_request_and_later_votes_are_refused_politely(
     card_ts = propose_restart(web, services, run_jobs, action_runtime)
 
     click(web, "fm_approval_deny", "1", "W2", card_ts)
+    run_jobs()
+    assert action_runtime.repo.get(1).status == "pending", "the click only asks why"  # type: ignore[union-attr]
+    deny_with_reason(web, slack, card_ts, "W2", "")
     run_jobs()
     click(web, "fm_approval_approve", "1", "W3", card_ts)
     run_jobs()
@@ -259,3 +263,35 @@ def test_forbidden_actions_show_why_and_never_run(
     assert action_runtime.repo.executions(1) == []
     assert isinstance(job_context.audit, AuditLog)
     assert "action_forbidden" in [r.kind for r in job_context.audit.for_case(proposal.case_id)]
+
+
+def test_deny_reason_is_recorded_on_the_vote_and_shown_in_the_thread_escaped(
+    web: TestClient,
+    services: Services,
+    slack: FakeSlackApi,
+    action_runtime: ActionRuntime,
+    job_context: JobContext,
+    run_jobs: Callable[[], None],
+) -> None:
+    card_ts = propose_restart(web, services, run_jobs, action_runtime)
+    proposal = action_runtime.repo.get(1)
+    assert proposal is not None
+
+    deny_with_reason(web, slack, card_ts, "W2", "not during the <!channel> freeze & the bridge is on it")
+    run_jobs()
+
+    assert action_runtime.repo.get(1).status == "denied"  # type: ignore[union-attr]
+    votes = action_runtime.repo.votes(1)
+    assert [(v.voter, v.kind, v.reason) for v in votes] == [
+        ("W2", "deny", "not during the <!channel> freeze & the bridge is on it")
+    ]
+    said = [t for t in thread_texts(slack, proposal.thread_ts) if "denied request #1" in t]
+    assert said == [
+        "⛔ <@W2> denied request #1 (restart_api on checkout-7); it will not run. "
+        "Reason: “not during the &lt;!channel&gt; freeze &amp; the bridge is on it”"
+    ]
+    card = blocks_of(slack, card_ts)
+    assert "Denied by <@W2>: “not during the &lt;!channel&gt; freeze &amp; the bridge is on it”" in card
+    assert job_context.audit is not None
+    denied = [r for r in job_context.audit.for_case(proposal.case_id) if r.kind == "action_denied"]
+    assert len(denied) == 1 and denied[0].data["reason"].startswith("not during the <!channel>")

@@ -162,3 +162,68 @@ def test_the_card_mentions_the_oncall_group_and_resolving_withdraws_the_request(
     assert withdrawn is not None and withdrawn.status == "withdrawn"
     assert any("was withdrawn" in t for t in thread_texts(slack, root_ts))
     assert "fm_approval_approve" not in blocks_of(slack, str(proposal.card_ts))
+
+
+def edit_field(web: TestClient, slack: FakeSlackApi, view: dict[str, Any], block_id: str, text: str) -> None:
+    """Type into one field of the open Run… modal: Slack sends block_actions from the view."""
+    stored = next(v for v in slack.workspace.views.values() if v.get("callback_id") == view["callback_id"])
+    values = {
+        b: {f"{b}_text": {"type": "plain_text_input", "value": text if b == block_id else initial}}
+        for b, initial in initial_values(view).items()
+    }
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T111"},
+        "user": {"id": "W7"},
+        "api_app_id": "A111",
+        "trigger_id": "555.666.1",
+        "container": {"type": "view", "view_id": stored["id"]},
+        "view": {
+            "id": stored["id"],
+            "hash": stored["hash"],
+            "type": "modal",
+            "callback_id": view["callback_id"],
+            "private_metadata": view["private_metadata"],
+            "state": {"values": values},
+        },
+        "actions": [
+            {
+                "type": "plain_text_input",
+                "action_id": f"{block_id}_text",
+                "block_id": block_id,
+                "value": text,
+                "action_ts": "1800000000.1",
+            }
+        ],
+    }
+    body = interactive_body(payload)
+    assert web.post("/slack/events", content=body, headers=signed_headers(body)).status_code == 200
+
+
+def policy_text(view: dict[str, Any]) -> str:
+    return str(next(b for b in view["blocks"] if b.get("block_id") == "fm_run_action_policy")["text"]["text"])
+
+
+def test_editing_the_run_form_shows_the_policy_decision_for_what_is_typed(
+    web: TestClient,
+    services: Services,
+    slack: FakeSlackApi,
+    action_runtime: ActionRuntime,
+    run_jobs: Callable[[], None],
+) -> None:
+    open_case(services, run_jobs, text=POSTGRES)
+    action, message_ts = recommended(services, database_config_change)
+    click(web, "fm_action_run", f"1:{action.key}", "W7", message_ts)
+    view = opened_view(slack)
+    assert "hard" in policy_text(view)
+
+    edit_field(web, slack, view, "fm_run_command", "psql -c 'SHOW max_connections;'")
+
+    updates = slack.calls_to("views.update")
+    assert len(updates) == 1, "re-evaluated inside the handler: the person is typing"
+    raw = updates[0].params["view"]
+    updated = json.loads(raw) if isinstance(raw, str) else dict(raw)
+    assert updated["callback_id"] == "fm_run_action_modal"
+    # A production database config change needs a person; reading a setting does not.
+    assert "form:* hard ·" in policy_text(view) and "form:* none · runs at once" in policy_text(updated)
+    assert initial_values(updated)["fm_run_command"] == "psql -c 'SHOW max_connections;'"

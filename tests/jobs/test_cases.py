@@ -38,8 +38,23 @@ def test_diagnose_case_posts_root_then_updates_progress_into_diagnosis(
     final = thread[0]
     assert "Diagnosis for FM-1" in str(final["blocks"])
     assert "resource exhaustion" in str(final["blocks"])
-    assert "Hypotheses" in str(final["blocks"])
+    assert "Likely causes" in str(final["blocks"]) and "fm_diagnosis_details" in str(final["blocks"])
     assert case.diagnosis_json is not None
+
+
+def test_root_card_leaves_investigating_for_the_diagnosis_headline(
+    services: Services, slack: FakeSlackApi, run_jobs: Callable[[], None]
+) -> None:
+    case_id = open_case(services, "checkout pods OOMKilled since the 14:00 deploy, exit code 137")
+
+    run_jobs()
+
+    case = services.cases.get(case_id)
+    assert case is not None and case.root_ts is not None
+    root = next(m for m in slack.messages.values() if m["ts"] == case.root_ts)
+    fields = str(root["blocks"])
+    assert "🧭 Diagnosed — " in fields and "Investigating" not in fields
+    assert any(c.params.get("ts") == case.root_ts for c in slack.calls_to("chat.update"))
 
 
 def test_diagnose_case_twice_posts_once(
@@ -57,7 +72,7 @@ def test_diagnose_case_twice_posts_once(
     assert len(slack.calls_to("chat.update")) == updates_after_first_run
 
 
-def test_answer_in_thread_uses_history_and_updates_on_rerun(
+def test_answer_in_thread_shows_what_changed_once_however_often_it_runs(
     services: Services, slack: FakeSlackApi, job_context: JobContext
 ) -> None:
     case_id = open_case(services, "checkout is broken since the deploy")
@@ -77,7 +92,10 @@ def test_answer_in_thread_uses_history_and_updates_on_rerun(
 
     replies = [m for m in slack.thread("C111", case.root_ts) if "Updated diagnosis" in str(m["blocks"])]
     assert len(replies) == 1
-    assert "resource exhaustion" in str(replies[0]["blocks"])
+    shown = str(replies[0]["blocks"])
+    # Only what changed and what is new; a re-run after the answer was complete changes nothing.
+    assert "What changed" in shown and "Category changed: deployment bug → resource exhaustion" in shown
+    assert "New checks" in shown and "Likely causes" not in shown
 
 
 def test_rate_limited_slack_call_is_retried_after_retry_after(

@@ -48,7 +48,8 @@ def test_postgres_report_gets_postgres_answers_and_no_mysql(
     assert "PostgreSQL" in diagnosis.summary and "psql" in thread
     assert "mysql" not in thread.lower() and "kubectl" not in thread
     assert_evidence_quotes(diagnosis, report)
-    assert "Seen: `too many connections` in the report by <@W111>" in thread
+    # The compact message quotes what was seen; Details says where and by whom.
+    assert "seen `too many connections`" in thread
     assert job_context.audit is not None
     [audited] = [e.data for e in job_context.audit.for_case(1) if e.kind == "diagnosis"]
     assert "too many connections (in the report by <@W111>)" in audited["observed"]

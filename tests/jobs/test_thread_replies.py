@@ -12,6 +12,7 @@ from bot.services import Services
 from jobs.intake import NewCaseRequest
 from jobs.runtime import JobContext
 from storage.models import Case
+from tests.block_text import text_lines
 from tests.fakes.signing import event_body, signed_headers
 from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi
 
@@ -99,7 +100,14 @@ def test_pasted_log_line_posts_one_update_and_retires_the_old_run_buttons(
     old = slack.messages[str(case.progress_ts)]
     assert run_buttons(old) == []
     assert any(b.get("block_id") == Ids.DIAGNOSIS_SUPERSEDED for b in old["blocks"])
-    assert "Hypotheses" in str(old["blocks"]), "the old diagnosis keeps its content"
+    assert "Likely causes" in str(old["blocks"]), "the old diagnosis keeps its content"
+    assert Ids.DIAGNOSIS_DETAILS_BUTTON not in str(old["blocks"]), (
+        "Details shows the latest: only on the new one"
+    )
+    assert Ids.DIAGNOSIS_DETAILS_BUTTON in str(posts[-1]["blocks"]) and run_buttons(posts[-1])
+    # Compact: what changed and what is new, never the whole diagnosis again.
+    update = posts[-1]["blocks"]
+    assert "Likely causes" not in str(update) and len(text_lines(update)) <= 12, text_lines(update)
 
 
 def test_evidence_that_changes_nothing_gets_only_eyes(

@@ -172,6 +172,15 @@
         if (el.max_length) input.maxLength = el.max_length;
         input.dataset.blockId = block.block_id;
         input.dataset.actionId = el.action_id;
+        // dispatch_action: Slack sends block_actions as the person types (a pause) or presses Enter.
+        const on = (inInput && block.dispatch_action && el.dispatch_action_config && el.dispatch_action_config.trigger_actions_on) || [];
+        const dispatch = () => ctx.onAction(block.block_id, el.action_id, input.value);
+        if (on.includes("on_enter_pressed")) {
+          input.addEventListener("keydown", (e) => { if (e.key === "Enter" && !el.multiline) { e.preventDefault(); dispatch(); } });
+        }
+        if (on.includes("on_character_entered")) {
+          input.addEventListener("input", () => { clearTimeout(input.dispatchTimer); input.dispatchTimer = setTimeout(dispatch, 500); });
+        }
         return input;
       }
       case "image":

@@ -217,11 +217,21 @@
     if (key === S.modalKey) return;
     S.modalKey = key;
     overlay.hidden = !view;
-    if (!view) return;
+    if (!view) { S.modalViewId = null; return; }
     $("#modal-title").innerHTML = BK.text(view.title);
     const body = $("#modal-body");
+    // views.update of the open view keeps what was typed into inputs with the same ids, as Slack does.
+    const sameView = S.modalViewId === view.id;
+    const typed = sameView ? modalValues(body) : {};
+    const focused = sameView && document.activeElement && body.contains(document.activeElement) ? document.activeElement.dataset : null;
+    S.modalViewId = view.id;
     const ctx = blockCtx((block, action, value) => send("block_action", { view_id: view.id, block_id: block, action_id: action, value, values: modalValues(body) }));
     body.replaceChildren(BK.renderBlocks(view.blocks, ctx));
+    for (const el of body.querySelectorAll("[data-block-id][data-action-id]")) {
+      const kept = (typed[el.dataset.blockId] || {})[el.dataset.actionId];
+      if (kept !== undefined && el.tagName !== "BUTTON") el.value = kept;
+      if (focused && el.dataset.blockId === focused.blockId && el.dataset.actionId === focused.actionId) el.focus();
+    }
     $("#modal-close").innerHTML = BK.text(view.close || { type: "plain_text", text: "Cancel" });
     const submit = $("#modal-submit");
     submit.hidden = !view.submit;

@@ -12,6 +12,7 @@ from bot.blocks.approvals import (
     build_approval_card_blocks,
     build_approval_info_modal,
 )
+from bot.blocks.deny import DenyMetadata, build_deny_modal
 from bot.blocks.propose import build_propose_modal
 from engine.models import EvidenceSource, Observation
 from tests.bot.blocks.test_case_blocks import as_json
@@ -129,3 +130,16 @@ def test_a_finished_dry_run_card_says_nothing_was_executed() -> None:
     text = str(as_json(build_approval_card_blocks(CARD.model_copy(update={"status": "succeeded"}))))
 
     assert "Dry run finished: nothing was executed" in text and "Done" not in text
+
+
+def test_deny_modal_asks_an_optional_reason_and_carries_the_card() -> None:
+    view = build_deny_modal(
+        DenyMetadata(proposal_id=3, channel_id="C111", message_ts="1700.1", click_ts="1800.2")
+    )
+    view.validate_json()
+    data = view.to_dict()
+
+    reason = next(b for b in data["blocks"] if b["type"] == "input")
+    assert reason["optional"] is True and reason["block_id"] == "fm_approval_deny_reason"
+    assert DenyMetadata.model_validate_json(data["private_metadata"]).message_ts == "1700.1"
+    assert_matches_snapshot(SNAPSHOTS, "deny_modal", data)

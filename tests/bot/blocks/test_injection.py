@@ -19,6 +19,7 @@ from bot.blocks.approvals import (
 )
 from bot.blocks.case import CardLink, CaseCard, build_case_root_blocks, case_root_text
 from bot.blocks.diagnosis import build_diagnosis_blocks, build_followup_blocks, diagnosis_text
+from bot.blocks.diagnosis_details import build_diagnosis_details_modal
 from bot.blocks.mrkdwn import escape
 from bot.blocks.report import build_usage_blocks
 from bot.blocks.runbook_drafts import build_runbook_draft_blocks, draft_card_text
@@ -34,6 +35,7 @@ from bot.blocks.runbooks import (
     suggestions_text,
     to_mrkdwn,
 )
+from engine.case_facts import CaseFacts
 from engine.models import (
     Category,
     Diagnosis,
@@ -133,6 +135,19 @@ CASE = CaseCard(
     links=[CardLink(label=HOSTILE, url="https://example.com/x"), CardLink(label="ok", url=HOSTILE)],
 )
 HIT = RunbookHit(runbook=RUNBOOK, similarity=0.9)
+# Names a report gave (service, namespace…) fill an action's placeholders: still someone else's text.
+FACTS = CaseFacts(service=HOSTILE, namespace=HOSTILE, database=HOSTILE)
+TEMPLATED = DIAGNOSIS.model_copy(
+    update={
+        "recommended_actions": [
+            RecommendedAction(
+                title="Restart",
+                command="kubectl rollout restart deployment/<name> -n <ns>",
+                target="database/<db>",
+            )
+        ]
+    }
+)
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
 
 BUILT: dict[str, Any] = {
@@ -140,8 +155,16 @@ BUILT: dict[str, Any] = {
     "case root text": case_root_text(CASE),
     "diagnosis": build_diagnosis_blocks("FM-1", DIAGNOSIS, case_id=1),
     "follow-up": build_followup_blocks("FM-1", DIAGNOSIS, None),
+    "follow-up, delta": build_followup_blocks("FM-1", DIAGNOSIS, Diagnosis(summary="before"), case_id=1),
+    "diagnosis, filled from the case": build_diagnosis_blocks("FM-1", TEMPLATED, case_id=1, facts=FACTS),
+    "diagnosis details modal": build_diagnosis_details_modal("FM-1", DIAGNOSIS, FACTS),
+    "diagnosis details, filled": build_diagnosis_details_modal("FM-1", TEMPLATED, FACTS),
+    "case root, diagnosed": build_case_root_blocks(CASE.model_copy(update={"diagnosis_headline": HOSTILE})),
     "diagnosis text": diagnosis_text("FM-1", DIAGNOSIS),
     "approval card": build_approval_card_blocks(CARD),
+    "approval card, denied with a reason": build_approval_card_blocks(
+        CARD.model_copy(update={"status": "denied", "deny_reason": HOSTILE})
+    ),
     "approval text": approval_card_text(CARD),
     "approval info modal": build_approval_info_modal(
         CARD, [HOSTILE], [Observation(quote=HOSTILE, source=EvidenceSource.REPORT)], [("W2", HOSTILE)]

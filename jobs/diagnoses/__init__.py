@@ -1,0 +1,1 @@
+"""Diagnosis surfaces beyond the thread message: its Details modal."""
