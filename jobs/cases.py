@@ -14,7 +14,7 @@ from engine.redaction import MARKER_PREFIX
 from engine.reports import is_long_paste
 from jobs.audit_events import audit_case_diagnosed, audit_thread_turn
 from jobs.learning.known_fixes import known_fix_answer
-from jobs.learning.memory import memory_view
+from jobs.learning.memory import memory_view, past_case_notes, recall_past_cases
 from jobs.report_snippets import upload_report_snippet
 from jobs.runbooks import post_suggestions
 from jobs.runtime import JobContext, current_context
@@ -29,7 +29,7 @@ from jobs.thread_replies import (
     triage_message,
 )
 from jobs.usage import record_llm_usage
-from storage.models import Case
+from storage.models import Case, as_utc
 
 log = logging.getLogger(__name__)
 
@@ -132,11 +132,16 @@ def diagnose_case(case_id: int) -> dict[str, Any]:
         text="Investigating…",
         blocks=build_progress_blocks("matching known failure patterns"),
     )
+    # "Seen before" once: for the known fix, the engine's context (Claude's prompt) and the thread.
+    matches = recall_past_cases(ctx, case)
+    seen = past_case_notes(matches, as_utc(case.created_at))
     # An approved known fix for this problem answers first: instant, and no LLM call.
-    diagnosis = known_fix_answer(ctx, case) or ctx.engine.diagnose(case_context(case))
+    diagnosis = known_fix_answer(ctx, case, matches) or ctx.engine.diagnose(
+        case_context(case).model_copy(update={"seen_before": seen})
+    )
     record_llm_usage(ctx, case.id, f"diagnose_case:{case_id}", diagnosis)
     audit_case_diagnosed(ctx, case, diagnosis)
-    memory = build_memory_blocks(memory_view(ctx, case))
+    memory = build_memory_blocks(memory_view(ctx, case, matches))
     ctx.slack.chat_update(
         channel=case.channel_id,
         ts=progress_ts,
