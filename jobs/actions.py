@@ -16,7 +16,7 @@ from engine.approvals.policy import ApprovalLevel
 from engine.approvals.votes import ProposalStatus
 from engine.case_facts import extract_case_facts
 from engine.models import Diagnosis, RecommendedAction, RiskLevel
-from jobs.action_cards import card_of
+from jobs.action_cards import card_of, snapshot_of
 from jobs.action_runtime import ActionRuntime
 from jobs.audit import record_audit
 from jobs.runtime import JobContext, current_context
@@ -98,16 +98,28 @@ def render_card(ctx: JobContext, rt: ActionRuntime, row: ActionProposalRow, case
     approvals = [v.voter for v in rt.repo.votes(row.id) if v.kind == "approve"]
     card = card_of(row, case_ref, approvals, rt.dry_run, rt.oncall_group(row.channel_id), rt.policy)
     blocks = build_approval_card_blocks(card)
-    if row.card_ts is None:
+    card_ts = row.card_ts
+    if card_ts is None:
         resp = ctx.slack.chat_postMessage(
             channel=row.channel_id, thread_ts=row.thread_ts, text=approval_card_text(card), blocks=blocks
         )
-        rt.repo.set_fields(row.id, card_ts=str(resp["ts"]))
-        return str(resp["ts"])
-    ctx.slack.chat_update(
-        channel=row.channel_id, ts=row.card_ts, text=approval_card_text(card), blocks=blocks
-    )
-    return row.card_ts
+        card_ts = str(resp["ts"])
+        rt.repo.set_fields(row.id, card_ts=card_ts)
+    else:
+        ctx.slack.chat_update(
+            channel=row.channel_id, ts=card_ts, text=approval_card_text(card), blocks=blocks
+        )
+    refresh_approver_homes(rt, row)
+    return card_ts
+
+
+def refresh_approver_homes(rt: ActionRuntime, row: ActionProposalRow) -> None:
+    """The request appears on (or leaves) each listed approver's Home tab: one refresh job per person
+    and state (RQ refuses the same job id twice), which publishes only a view that changed."""
+    for user_id in [a for a in snapshot_of(row, []).approvers if a[:1] in ("U", "W")]:
+        rt.queue.enqueue(
+            PendingJob(f"refresh_home:{user_id}:{row.id}-{row.status}", "refresh_home", [user_id])
+        )
 
 
 def enqueue_execution(rt: ActionRuntime, proposal_id: int, attempt: int = 0) -> None:

@@ -88,6 +88,7 @@ JOBS: dict[str, JobSpec] = {
     "show_team_stats": JobSpec("jobs.learning.stats.show_team_stats", "default", 120),
     "record_resolution_level": JobSpec("jobs.learning.outcome_questions.record_resolution_level", "high", 30),
     "publish_home": JobSpec("jobs.learning.home.publish_home", "default", 60),
+    "refresh_home": JobSpec("jobs.learning.home.refresh_home", "default", 60),
     "decide_known_fix": JobSpec("jobs.learning.known_fixes.decide_known_fix", "high", 30),
 }
 

@@ -20,6 +20,7 @@ from engine.runbooks.reviewers import may_approve, may_reject, writers
 from engine.runbooks.writing import draft_runbook
 from jobs.audit_events import audit_runbook
 from jobs.incidents import incident_runtime
+from jobs.learning.home import refresh_homes, reviewer_ids
 from jobs.learning.runbook_revisions import settle_revision
 from jobs.runbook_library import RunbookLibrary, fields_from_draft
 from jobs.runbook_offers import post_runbook_offer
@@ -148,6 +149,7 @@ def _draft_and_post(
                 ),
             )
     audit_runbook(ctx, "runbook_drafted", case_id=case.id, runbook=runbook, actor=user_id)
+    refresh_homes(ctx, reviewer_ids(ctx))  # the draft waits on the reviewers' Home tabs
     log.info("runbook drafted from case", extra={"case": case.ref, "runbook": runbook.ref})
     return {"status": "drafted", "case": case.ref, "runbook": runbook.ref}
 
@@ -227,7 +229,8 @@ def _review(
             text=draft_card_text(decided),
             blocks=build_runbook_draft_blocks(decided, ctx.runbook_reviewers),
         )
-    settle_revision(ctx, decided, user_id, reason)
+    if not settle_revision(ctx, decided, user_id, reason):  # a next version refreshes Homes itself
+        refresh_homes(ctx, reviewer_ids(ctx))  # the draft leaves the reviewers' Home tabs
     if notify:
         verb = "approved — it is now searchable" if decision == "approve" else "rejected and archived"
         tell(f"{'✅' if decision == 'approve' else '🗑️'} {runbook.ref} {verb}.")
