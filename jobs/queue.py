@@ -81,6 +81,7 @@ JOBS: dict[str, JobSpec] = {
     "create_runbook_draft_with_fix": JobSpec("jobs.runbook_drafts.create_runbook_draft_with_fix", "low", 240),
     # Why a runbook failed and its next version (may ask Claude, like drafting).
     "revise_failed_runbook": JobSpec("jobs.learning.runbook_revisions.revise_failed_runbook", "low", 240),
+    "update_revision_card": JobSpec("jobs.learning.runbook_revisions.update_revision_card", "default", 60),
     "upload_audit_trail": JobSpec("jobs.audit_trail.upload_audit_trail", "low", 120),
     # Learning: read-only answers to list / status / stats.
     "list_open_cases": JobSpec("jobs.learning.case_lists.list_open_cases", "high", 30),

@@ -101,7 +101,7 @@ def _decision_line(card: RevisionCard, reviewers: tuple[str, ...]) -> str:
 
 
 def revision_buttons(runbook: Runbook) -> ActionsBlock:
-    """View / Approve / Reject… (the reject form asks why)."""
+    """View / Approve / Edit / Reject… (the reject form asks why)."""
     value = str(runbook.id)
     return ActionsBlock(
         elements=[
@@ -112,6 +112,7 @@ def revision_buttons(runbook: Runbook) -> ActionsBlock:
                 value=value,
                 style="primary",
             ),
+            ButtonElement(action_id=Ids.RUNBOOK_EDIT_BUTTON, text=PlainTextObject(text="Edit"), value=value),
             ButtonElement(
                 action_id=Ids.RUNBOOK_REVISION_REJECT_BUTTON,
                 text=PlainTextObject(text="Reject…"),

@@ -204,6 +204,12 @@ def settle_revision(ctx: JobContext, decided: Runbook, actor: str, reason: str =
             data={"runbook": decided.ref, "parent": f"RB-{row.parent_id:04d}", "reason": reason},
             event_key=f"runbook_revision_rejected:{row.id}",
         )
+    _update_card(ctx, row)
+    refresh_homes(ctx, reviewer_ids(ctx))
+    return True
+
+
+def _update_card(ctx: JobContext, row: RunbookRevisionRow) -> None:
     card = revision_card(ctx, row)
     if card is not None and row.channel_id and row.card_ts:
         ctx.slack.chat_update(
@@ -212,5 +218,13 @@ def settle_revision(ctx: JobContext, decided: Runbook, actor: str, reason: str =
             text=revision_card_text(card),
             blocks=build_revision_card_blocks(card, ctx.runbook_reviewers),
         )
-    refresh_homes(ctx, reviewer_ids(ctx))
-    return True
+
+
+def update_revision_card(runbook_id: int) -> dict[str, Any]:
+    """After an edit of a next version: its card shows the new diff (nothing for other runbooks)."""
+    ctx = current_context()
+    row = ctx.learning.revisions.for_runbook(int(runbook_id)) if ctx.learning is not None else None
+    if row is None:
+        return {"status": "not a next version", "runbook_id": runbook_id}
+    _update_card(ctx, row)
+    return {"status": "updated", "runbook_id": runbook_id}

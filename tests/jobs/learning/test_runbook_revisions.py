@@ -140,6 +140,15 @@ def test_rejected_v2_records_the_reason_and_the_parent_stays_active(
     [card] = revision_cards(slack)
     v2 = runbook_library.repo.find((RunbookStatus.PENDING_REVIEW.value,))[-1].id
 
+    # A reviewer's edit redraws the card's diff (and, as for any draft, the editor may not approve it).
+    press(web, Ids.RUNBOOK_EDIT_BUTTON, str(v2), "W5")
+    edit = opened_view(slack)
+    solution = next(b for b in edit["blocks"] if b["block_id"] == Ids.RUNBOOK_EDIT_SOLUTION)
+    edited = solution["element"]["initial_value"] + "\nThen check INFO replication on cache-01."
+    submit(web, edit, {Ids.RUNBOOK_EDIT_SOLUTION: edited}, "W5", view_id="V0REV1")
+    run_jobs()
+    assert "+Then check INFO replication on cache-01." in shown(slack, card)
+
     press(web, Ids.RUNBOOK_REVISION_REJECT_BUTTON, str(v2), "W9")
     submit(web, opened_view(slack), {Ids.RUNBOOK_REVISION_REASON: "one <odd> replica, not the norm"}, "W9")
     run_jobs()
