@@ -19,6 +19,7 @@ from engine.models import Diagnosis, RecommendedAction, RiskLevel
 from jobs.action_cards import card_of, snapshot_of
 from jobs.action_runtime import ActionRuntime
 from jobs.audit import record_audit
+from jobs.learning.home_refresh import queue_home_refresh
 from jobs.runtime import JobContext, current_context
 from storage.action_models import ActionProposalRow
 from storage.actions import NewProposal
@@ -114,12 +115,9 @@ def render_card(ctx: JobContext, rt: ActionRuntime, row: ActionProposalRow, case
 
 
 def refresh_approver_homes(rt: ActionRuntime, row: ActionProposalRow) -> None:
-    """The request appears on (or leaves) each listed approver's Home tab: one refresh job per person
-    and state (RQ refuses the same job id twice), which publishes only a view that changed."""
-    for user_id in [a for a in snapshot_of(row, []).approvers if a[:1] in ("U", "W")]:
-        rt.queue.enqueue(
-            PendingJob(f"refresh_home:{user_id}:{row.id}-{row.status}", "refresh_home", [user_id])
-        )
+    """The request appears on (or leaves) each listed approver's Home tab."""
+    approvers = [a for a in snapshot_of(row, []).approvers if not a.startswith("S")]
+    queue_home_refresh(rt.queue, approvers, f"{row.id}-{row.status}")
 
 
 def enqueue_execution(rt: ActionRuntime, proposal_id: int, attempt: int = 0) -> None:

@@ -13,7 +13,7 @@ from engine.models import CaseContext, CaseStatus, Diagnosis, Severity, Turn
 from engine.redaction import MARKER_PREFIX
 from engine.reports import is_long_paste
 from jobs.audit_events import audit_case_diagnosed, audit_thread_turn
-from jobs.learning.home import refresh_homes
+from jobs.learning.home_refresh import queue_home_refresh
 from jobs.learning.known_fixes import known_fix_answer
 from jobs.learning.memory import memory_view, past_case_notes, recall_past_cases
 from jobs.report_snippets import upload_report_snippet
@@ -165,7 +165,8 @@ def diagnose_case(case_id: int) -> dict[str, Any]:
             blocks=build_case_root_blocks(card),
         )
     runbooks = post_suggestions(ctx, case, root_ts)
-    refresh_homes(ctx, [case.reporter_id])  # the case joins its reporter's open cases on App Home
+    # The case joins its reporter's open cases on App Home (off the high queue: it reads the figures).
+    queue_home_refresh(ctx.incidents.queue if ctx.incidents else None, [case.reporter_id], f"opened{case.id}")
     log.info("case diagnosed", extra={"case": case.ref, "category": diagnosis.category.value})
     return {"case": case.ref, "root_ts": root_ts, "category": diagnosis.category.value, "runbooks": runbooks}
 

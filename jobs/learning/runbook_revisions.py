@@ -34,7 +34,7 @@ AWAITING_REVIEW = (RunbookStatus.DRAFT.value, RunbookStatus.PENDING_REVIEW.value
 
 def queue_revisions(ctx: JobContext, case: Case, outcome: CaseOutcomeRow) -> list[int]:
     """After a resolution (or a late ❌), one job per runbook that failed while another fix worked."""
-    if ctx.incidents is None or not outcome.success:
+    if ctx.incidents is None or ctx.runbooks is None or not outcome.success:
         return []
     queued = []
     for key in outcome.failed_fix_keys.split():
