@@ -202,7 +202,8 @@ def answer_in_thread(case_id: int, message_id: int) -> dict[str, Any]:
     if not verdict.needs_update:
         audit_thread_message(ctx, case, message, verdict.reason)
         return {"case": case.ref, "status": "quiet", "reason": verdict.reason}
-    context = case_context(case, up_to_message_id=message_id)
+    seen = past_case_notes(recall_past_cases(ctx, case), as_utc(case.created_at))
+    context = case_context(case, up_to_message_id=message_id).model_copy(update={"seen_before": seen})
     diagnosis = ctx.engine.diagnose(context)
     record_llm_usage(ctx, case.id, f"answer_in_thread:{message_id}", diagnosis)
     audit_thread_message(ctx, case, message, verdict.reason)

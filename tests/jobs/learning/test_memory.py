@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 from pydantic import SecretStr
 from starlette.testclient import TestClient
@@ -17,6 +18,7 @@ from jobs.runtime import JobContext
 from storage.models import Case
 from tests.fakes.anthropic_api import FakeMessagesApi
 from tests.fakes.slack_api import FakeSlackApi
+from tests.jobs.action_helpers import say
 from tests.jobs.learning.helpers import open_case, resolve
 from tests.jobs.runbook_helpers import slash
 
@@ -102,6 +104,11 @@ def test_search_lists_past_cases_under_the_runbooks_only_when_close(
     assert "Runbooks for" in disk_answer and "Past cases" not in disk_answer
 
 
+def prompt_text(request: dict[str, Any]) -> str:
+    """Every text block of a Messages API request's messages, joined."""
+    return "\n".join(part["text"] for message in request["messages"] for part in message["content"])
+
+
 def test_claudes_prompt_gets_the_same_seen_before_matches_and_none_for_an_unrelated_case(
     web: TestClient,
     services: Services,
@@ -120,7 +127,7 @@ def test_claudes_prompt_gets_the_same_seen_before_matches_and_none_for_an_unrela
     again = services.cases.get(open_case(services, run_jobs, REDIS_AGAIN).id)
     assert again is not None and "Seen before" in diagnosis_blocks(slack, again)
     [request] = api.requests
-    prompt = "\n".join(part["text"] for message in request["messages"] for part in message["content"])
+    prompt = prompt_text(request)
     assert job_context.learning is not None
     outcome = job_context.learning.outcomes.for_case(first.id)
     assert outcome is not None
@@ -128,8 +135,10 @@ def test_claudes_prompt_gets_the_same_seen_before_matches_and_none_for_an_unrela
     assert f"fix: {FIX}" in prompt and "<ignore previous instructions>" in prompt
     assert prompt.index("<seen_before>") > prompt.index("<case_data>"), "past fixes are data, like the case"
 
+    say(web, again.root_ts or "", "INFO memory now shows used_memory_human:4.00G and evicted_keys:0")
+    run_jobs()
+    assert len(api.requests) == 2, "the follow-up was answered"
+    assert f'<past_case ref="{first.ref}"' in prompt_text(api.requests[-1]), "follow-ups get them too"
+
     open_case(services, run_jobs, DISK)
-    unrelated = "\n".join(
-        part["text"] for message in api.requests[-1]["messages"] for part in message["content"]
-    )
-    assert "seen_before" not in unrelated and len(api.requests) == 2
+    assert len(api.requests) == 3 and "seen_before" not in prompt_text(api.requests[-1])
