@@ -110,14 +110,9 @@ def render_card(ctx: JobContext, rt: ActionRuntime, row: ActionProposalRow, case
         ctx.slack.chat_update(
             channel=row.channel_id, ts=card_ts, text=approval_card_text(card), blocks=blocks
         )
-    refresh_approver_homes(rt, row)
+    # The request appears on (or leaves) each approver's Home tab (listed users; groups are not expanded).
+    queue_home_refresh(rt.queue, snapshot_of(row, []).approvers, f"{row.id}-{row.status}")
     return card_ts
-
-
-def refresh_approver_homes(rt: ActionRuntime, row: ActionProposalRow) -> None:
-    """The request appears on (or leaves) each listed approver's Home tab."""
-    approvers = [a for a in snapshot_of(row, []).approvers if not a.startswith("S")]
-    queue_home_refresh(rt.queue, approvers, f"{row.id}-{row.status}")
 
 
 def enqueue_execution(rt: ActionRuntime, proposal_id: int, attempt: int = 0) -> None:
