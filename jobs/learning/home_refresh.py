@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from jobs.queue import JobQueue
 from storage.outbox import PendingJob
 
 
-def queue_home_refresh(queue: JobQueue | None, user_ids: list[str], change: str) -> int:
+def queue_home_refresh(queue: JobQueue | None, user_ids: Iterable[str], change: str) -> int:
     """One `refresh_home` job per person and change; RQ refuses the same job id twice, and the job
     publishes only a view that differs from the last one. Returns how many were queued."""
     if queue is None:
