@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import re
 from typing import Protocol
 
 from pydantic import BaseModel, Field
@@ -126,11 +127,15 @@ def revise_runbook(
         if not verdict.improvable:
             return RevisionOutcome(verdict=verdict, engine=reviser.name, calls=revision.calls)
         sections = revision.sections or _template_sections(parent, failure, verdict)
+        note = f"Revised by {reviser.name} ({revision.model}) from {failure.case_ref} and {parent.ref}."
+        unseen = unseen_commands(sections, parent, failure)
+        if unseen:
+            note += " Check these commands, found in neither the parent nor the case: " + ", ".join(unseen)
         return RevisionOutcome(
             verdict=verdict,
             draft=revised_draft(parent, sections, failure, author),
             engine=reviser.name,
-            note=f"Revised by {reviser.name} ({revision.model}) from {failure.case_ref} and {parent.ref}.",
+            note=note,
             calls=revision.calls,
         )
     return _offline(parent, failure, author, offline, None, [])
@@ -148,6 +153,23 @@ def _offline(
         return RevisionOutcome(verdict=verdict, note=note, calls=calls)
     draft = revised_draft(parent, _template_sections(parent, failure, verdict), failure, author)
     return RevisionOutcome(verdict=verdict, draft=draft, note=note, calls=calls)
+
+
+_CODE = re.compile(r"`([^`\n]{2,200})`")
+
+
+def unseen_commands(sections: RunbookSections, parent: Runbook, failure: RunbookFailure) -> list[str]:
+    """Inline commands in a model's revision that neither the parent runbook nor the case contains."""
+    known = "\n".join(
+        [
+            *sections_text(parent.sections),
+            *failure.messages,
+            failure.stated_fix,
+            *(f"{e.title} {e.command}" for e in failure.executions),
+        ]
+    )
+    found = dict.fromkeys(m.group(1).strip() for m in _CODE.finditer("\n".join(sections_text(sections))))
+    return [command for command in found if command and command not in known][:5]
 
 
 def sections_text(sections: RunbookSections) -> list[str]:

@@ -55,9 +55,13 @@ def home_view(ctx: JobContext, user_id: str) -> HomeView:
         home.runbooks_awaiting_review(AWAITING_REVIEW),
         home.proposed_known_fixes(),
     )
-    # Group membership costs Slack calls: asked only when there is something to review.
+    # Group membership costs Slack calls: asked only when there is something to review and the person
+    # is not listed by id (refreshes after a change go to listed reviewers only, so they ask nothing).
+    listed = user_id in ctx.runbook_reviewers
     members = (
-        reviewer_group_members(ctx) if ctx.runbook_reviewers and (waiting_drafts or waiting_fixes) else {}
+        reviewer_group_members(ctx)
+        if ctx.runbook_reviewers and not listed and (waiting_drafts or waiting_fixes)
+        else {}
     )
     reviewer = is_reviewer(user_id, ctx.runbook_reviewers, members)
     drafts = [

@@ -74,6 +74,9 @@ def test_claude_classifies_and_writes_v2_from_the_parent_and_the_case(
     [card] = revision_cards(slack)
     assert "permission denied — CONFIG SET was refused" in shown(slack, card)
     assert "Revised by Claude" in shown(slack, card)
+    assert "found in neither the parent nor the case: whoami" in shown(slack, card), (
+        "an invented command is flagged"
+    )
     v2 = runbook_library.repo.find((RunbookStatus.PENDING_REVIEW.value,))[-1]
     assert v2.parent_id == v1 and v2.solution == SECTIONS["solution"]
     assert job_context.llm_usage is not None
