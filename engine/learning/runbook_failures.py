@@ -175,3 +175,26 @@ def classify_failure(failure: RunbookFailure) -> FailureVerdict:
         f"{fix_in_runbook:.0%} of the fix's words are in the runbook, {fix_in_diagnosis:.0%} in the diagnosis"
     )
     return FailureVerdict(kind=kind, reason=f"{_REASONS[kind]} ({shares})", evidence=[failure.stated_fix])
+
+
+# Verification results that say an action did not fix the problem.
+NOT_FIXED = frozenset({"not_fixed", "check_failed", "rolled_back"})
+# Share of an executed command's words one line of a runbook must hold to say it came from there.
+COMMAND_MATCH = 0.75
+
+
+def runbooks_behind(failed_commands: list[str], runbooks: dict[int, str]) -> list[int]:
+    """Suggested runbooks a failed command was taken from: one line of the runbook holds most of its words.
+
+    Runbooks write `<host>` where the case ran `cache-01`, so words are compared, not whole strings;
+    a command of one word (`uptime`) says too little to tie it to a runbook.
+    """
+    found = []
+    for runbook_id, text in runbooks.items():
+        lines = [set(tokenize(line)) for line in text.splitlines() if line.strip()]
+        for command in failed_commands:
+            words = set(tokenize(command))
+            if len(words) >= 2 and any(len(words & line) / len(words) >= COMMAND_MATCH for line in lines):
+                found.append(runbook_id)
+                break
+    return found

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.blocks.runbook_revisions import build_revision_card_blocks, revision_card_text
-from engine.learning.runbook_failures import ExecutedStep, RunbookFailure
+from engine.learning.runbook_failures import NOT_FIXED, ExecutedStep, RunbookFailure, runbooks_behind
 from engine.models import Diagnosis
 from engine.runbooks.models import Runbook, RunbookStatus
 from engine.runbooks.revision import revise_runbook
@@ -33,13 +33,19 @@ AWAITING_REVIEW = (RunbookStatus.DRAFT.value, RunbookStatus.PENDING_REVIEW.value
 
 
 def queue_revisions(ctx: JobContext, case: Case, outcome: CaseOutcomeRow) -> list[int]:
-    """After a resolution (or a late ❌), one job per runbook that failed while another fix worked."""
+    """After a resolution (or a late ❌ or check), one job per suggested runbook that failed while another
+    fix worked: voted down, or the source of an action that failed or failed verification."""
     if ctx.incidents is None or ctx.runbooks is None or not outcome.success:
         return []
+    voted_down = [
+        int(ident)
+        for kind, _, ident in (key.partition(":") for key in outcome.failed_fix_keys.split())
+        if kind == "runbook" and ident.isdigit()
+    ]
     queued = []
-    for key in outcome.failed_fix_keys.split():
-        kind, _, ident = key.partition(":")
-        if kind != "runbook" or not ident.isdigit() or outcome.fix_key == key:
+    for runbook_id in dict.fromkeys([*voted_down, *_behind_failed_actions(ctx, case)]):
+        ident = str(runbook_id)
+        if outcome.fix_key == f"runbook:{ident}":
             continue
         job = PendingJob(
             f"revise_failed_runbook:{case.id}:{ident}", "revise_failed_runbook", [case.id, int(ident)]
@@ -48,6 +54,16 @@ def queue_revisions(ctx: JobContext, case: Case, outcome: CaseOutcomeRow) -> lis
         ctx.incidents.queue.enqueue(job)
         queued.append(int(ident))
     return queued
+
+
+def _behind_failed_actions(ctx: JobContext, case: Case) -> list[int]:
+    """Suggested runbooks an action that failed (or failed verification) on the case was taken from."""
+    learning, library = _parts(ctx)
+    failed = [a.command for a in learning.facts.actions(case.id) if not a.ok or a.verified in NOT_FIXED]
+    if not failed:
+        return []
+    suggested = [library.get(r.runbook_id) for r in learning.facts.runbooks(case.id)]
+    return runbooks_behind(failed, {r.id: r.search_text() for r in suggested if r is not None})
 
 
 def _diagnosis_text(case: Case) -> str:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from engine.learning.runbook_failures import ExecutedStep, FailureKind, RunbookFailure, classify_failure
+from engine.learning.runbook_failures import (
+    ExecutedStep,
+    FailureKind,
+    RunbookFailure,
+    classify_failure,
+    runbooks_behind,
+)
 from engine.runbooks.models import Runbook, RunbookSections
 from engine.runbooks.revision import revise_runbook, unified_diff
 
@@ -84,3 +90,15 @@ def test_only_improvable_kinds_get_a_v2_built_on_the_parent() -> None:
     assert improvable.draft.source_path == "revisions/RB-0004/v2-FM-7"
     unimprovable = revise_runbook(parent, failure("rotated the TLS certificate"), "U0FM")
     assert unimprovable.verdict.kind is FailureKind.WRONG_DIAGNOSIS and unimprovable.draft is None
+
+
+def test_a_failed_command_is_tied_to_the_runbook_line_it_came_from_not_to_others() -> None:
+    runbooks = {
+        4: "Fix\n1. redis-cli -h <host> CONFIG SET maxmemory-policy allkeys-lru\n2. Watch evicted_keys",
+        9: "Fix\n1. kubectl rollout undo deployment/<name>",
+    }
+    assert runbooks_behind(["redis-cli -h cache-01 CONFIG SET maxmemory-policy allkeys-lru"], runbooks) == [4]
+    assert runbooks_behind(["kubectl rollout undo deployment/checkout"], runbooks) == [9]
+    assert runbooks_behind(["uptime", "systemctl restart nginx"], runbooks) == [], (
+        "too short, or from neither"
+    )
