@@ -15,6 +15,8 @@ from bot.services import Services
 from engine.runbooks.models import RunbookStatus
 from jobs.runbook_library import RunbookLibrary
 from jobs.runtime import JobContext
+from storage.actions import ActionRepository, NewExecution, NewProposal
+from storage.db import make_session_factory
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.learning.helpers import open_case, resolve
 from tests.jobs.learning.test_known_fixes import (
@@ -166,3 +168,47 @@ def test_rejected_v2_records_the_reason_and_the_parent_stays_active(
     vote(web, "fm_runbook_failed", f"{failed_case}:{v1}", "W2")
     run_jobs()
     assert len(revision_cards(slack)) == 1
+
+
+def test_an_action_taken_from_a_runbook_that_did_not_fix_it_starts_the_same_revision(
+    web: TestClient,
+    services: Services,
+    slack: FakeSlackApi,
+    job_context: JobContext,
+    runbook_library: RunbookLibrary,
+    run_jobs: Callable[[], None],
+) -> None:
+    job_context.runbooks = runbook_library
+    v1 = redis_runbook(runbook_library)
+    case = open_case(services, run_jobs, REDIS)
+    # What an approved run of one of the runbook's commands leaves behind when "did it fix it?" says no.
+    actions = ActionRepository(make_session_factory(services.db))
+    ran, _ = actions.create(
+        NewProposal(
+            dedupe_key="from-runbook",
+            case_id=case.id,
+            action="set eviction policy",
+            target="cache-01",
+            risk="medium",
+            requester="W1",
+            level="soft",
+            quorum="1",
+            rule="test",
+            critical=False,
+            timeout_seconds=600,
+            undo_seconds=0,
+            status="succeeded",
+            channel_id=case.channel_id,
+            thread_ts=case.root_ts or "",
+            command="redis-cli -h cache-01 CONFIG SET maxmemory-policy allkeys-lru",
+        )
+    )
+    actions.record_execution(NewExecution(ran.id, "run-1", "execute", "local", False, True, "ran"))
+    actions.set_fields(ran.id, verified="not_fixed")
+
+    resolve(web, case, OTHER_FIX)
+    run_jobs()
+
+    [card] = revision_cards(slack)
+    assert f"Why RB-{v1:04d} v1 failed on {case.ref}:* runbook insufficient" in shown(slack, card)
+    assert "❌ 0 · ✅ 0" in shown(slack, card), "no vote: the failed action was enough"
