@@ -19,6 +19,7 @@ from handlers import (
     known_fixes,
     outcome_questions,
     runbook_feedback,
+    runbook_revisions,
     views,
 )
 from handlers.listener_errors import answer_listener_error
@@ -85,6 +86,7 @@ def create_app(settings: Settings, services: Services) -> App:
     home.register(app, learning)
     outcome_questions.register(app, learning)
     runbook_feedback.register(app, runbooks)
+    runbook_revisions.register(app, runbooks)
     action_requests = ActionRequests(
         submitter,
         ActionRepository(sessions),

@@ -66,7 +66,12 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     from bot.actions import build_action_runtime
     from bot.cli_runbooks import load_runbook_library
-    from bot.engines import build_diagnosis_engine, build_reply_triage, build_runbook_writer
+    from bot.engines import (
+        build_diagnosis_engine,
+        build_reply_triage,
+        build_runbook_reviser,
+        build_runbook_writer,
+    )
     from bot.incidents import build_incident_runtime
     from bot.learning import build_learning_runtime
     from bot.oauth import build_workspace_clients
@@ -105,6 +110,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         runbook_min_similarity=settings.runbook_suggest_min_similarity,
         runbook_reviewers=settings.runbook_reviewers,
         runbook_writer=build_runbook_writer(settings),
+        runbook_reviser=build_runbook_reviser(settings),
         reply_triage=build_reply_triage(settings),
     )
     if args.metrics_port:

@@ -19,6 +19,7 @@ from engine.search.embedding import Embedder, make_embedder
 if TYPE_CHECKING:
     import anthropic
 
+    from engine.llm.runbook_reviser import ClaudeRunbookReviser
     from engine.llm.runbook_writer import ClaudeRunbookWriter
 
 
@@ -67,6 +68,20 @@ def build_runbook_writer(
     # Runbooks are longer than a diagnosis, and written once per case: the strong model, more tokens.
     caller = ModelCaller(client, max_tokens=4096, tool=RUNBOOK_TOOL)
     return ClaudeRunbookWriter(caller, settings.anthropic_strong_model)
+
+
+def build_runbook_reviser(
+    settings: Settings, client: anthropic.Anthropic | None = None
+) -> ClaudeRunbookReviser | None:
+    """Claude says why a runbook failed and writes its next version when a key is set; None: the rules."""
+    client = client or build_anthropic_client(settings)
+    if client is None:
+        return None
+    from engine.llm.caller import ModelCaller
+    from engine.llm.runbook_reviser import REVISION_TOOL, ClaudeRunbookReviser
+
+    caller = ModelCaller(client, max_tokens=4096, tool=REVISION_TOOL)
+    return ClaudeRunbookReviser(caller, settings.anthropic_strong_model)
 
 
 def build_diagnosis_engine(settings: Settings, client: anthropic.Anthropic | None = None) -> DiagnosisEngine:

@@ -126,3 +126,10 @@ class Ids(StrEnum):
     RESOLUTION_LEVEL_ESCALATED = "fm_resolution_level_escalated"
     STALE_RUNBOOKS = "fm_stale_runbooks"
     KNOWN_FIX_QUEUE = "fm_known_fix_queue"
+    # A runbook's next version drafted from a failure: its card, reject-with-reason form, history.
+    RUNBOOK_REVISION = "fm_runbook_revision"
+    RUNBOOK_REVISION_REJECT_BUTTON = "fm_runbook_revision_reject"
+    RUNBOOK_REVISION_REJECT_MODAL = "fm_runbook_revision_reject_modal"
+    RUNBOOK_REVISION_REASON = "fm_runbook_revision_reason"
+    RUNBOOK_REVISION_INPUT = "fm_runbook_revision_input"
+    RUNBOOK_LINEAGE = "fm_runbook_lineage"

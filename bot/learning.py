@@ -14,6 +14,7 @@ from storage.db import make_session_factory
 from storage.home_items import HomeItemsReader
 from storage.known_fixes import KnownFixRepository
 from storage.outcomes import OutcomeRepository
+from storage.runbook_revisions import RunbookRevisionRepository
 from storage.runbook_usage import RunbookUsageReader
 from storage.team_stats import TeamStatsReader
 
@@ -32,6 +33,7 @@ def build_learning_runtime(
         known_fixes=KnownFixRepository(sessions),
         home=HomeItemsReader(sessions),
         runbook_usage=RunbookUsageReader(sessions),
+        revisions=RunbookRevisionRepository(sessions),
         embedder=embedder,
     )
     if settings is not None:

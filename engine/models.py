@@ -163,6 +163,17 @@ class Turn(BaseModel):
     at: datetime | None = None
 
 
+class PastCaseNote(BaseModel):
+    """A resolved case close in meaning to this one ("seen before"), as the diagnosis may consider it."""
+
+    ref: str
+    similarity: float
+    level: str  # L1 | L2 | L3 | escalated
+    stated_fix: str
+    time_to_resolution_s: int
+    resolved_days_ago: int
+
+
 class CaseContext(BaseModel):
     """Everything an engine may read about a case: the report and the whole thread so far."""
 
@@ -174,6 +185,8 @@ class CaseContext(BaseModel):
     reported_severity: Severity | None = None
     turns: list[Turn] = Field(default_factory=list)
     previous: Diagnosis | None = None
+    # The same "Seen before" matches the thread shows (at most two, only close ones).
+    seen_before: list[PastCaseNote] = Field(default_factory=list)
 
     def evidence_text(self) -> str:
         """The report plus every human turn, as one text to match against."""

@@ -6,6 +6,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.blocks.mrkdwn import escape
+from bot.blocks.runbook_revisions import build_lineage_blocks
 from bot.blocks.runbooks import build_runbook_modal
 from handlers.payloads import SlashCommand
 from jobs.channels import parse_channel_ref
@@ -41,7 +42,8 @@ def handle_runbook_command(ack: Ack, cmd: SlashCommand, requests: RunbookRequest
             ack(response_type="ephemeral", text=f"No runbook {escape(rest.split()[0])}.")
             return
         ack()
-        client.views_open(trigger_id=cmd.trigger_id, view=build_runbook_modal(runbook))
+        history = build_lineage_blocks(requests.lineage(runbook), runbook.ref)
+        client.views_open(trigger_id=cmd.trigger_id, view=build_runbook_modal(runbook, history))
         return
     if action == "share" and rest:
         parts = rest.split(maxsplit=1)

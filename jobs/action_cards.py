@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime, timedelta
+
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks.action_results import ActionOutcome
 from bot.blocks.approvals import ProposalCard
@@ -11,8 +14,11 @@ from engine.actions.executors import ExecutionRequest
 from engine.approvals.command_effects import is_executable
 from engine.approvals.policy import ApprovalLevel, ApprovalPolicy, PolicyDecision, Quorum
 from engine.approvals.votes import ProposalSnapshot, ProposalStatus
+from jobs.runtime import JobContext
 from storage.action_models import ActionExecutionRow, ActionProposalRow
 from storage.models import as_utc
+
+log = logging.getLogger(__name__)
 
 
 def parameters_of(row: ActionProposalRow) -> dict[str, str]:
@@ -144,3 +150,18 @@ def outcome_of(
         ask_if_fixed=ask_if_fixed,
         verified=row.verified,
     )
+
+
+def groups_of(ctx: JobContext, row: ActionProposalRow, user_id: str) -> frozenset[str]:
+    """The allow-listed user groups this person belongs to (asked of Slack only when groups are listed)."""
+    groups = [a for a in snapshot_of(row, []).approvers if a.startswith("S")]
+    member_of = set()
+    for group in groups:
+        try:
+            users = ctx.slack.usergroups_users_list(usergroup=group).get("users") or []
+        except SlackApiError as error:
+            log.warning("could not read user group", extra={"group": group, "error": str(error)})
+            continue
+        if user_id in users:
+            member_of.add(group)
+    return frozenset(member_of)

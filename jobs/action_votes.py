@@ -5,11 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
-
 from bot.blocks.mrkdwn import escape, escape_to_fit
 from engine.approvals.votes import ProposalStatus, VoteKind, rule_on_vote
-from jobs.action_cards import snapshot_of
+from jobs.action_cards import groups_of, snapshot_of
 from jobs.action_requests import vote_key
 from jobs.actions import (
     action_runtime,
@@ -26,21 +24,6 @@ from storage.action_models import ActionProposalRow
 from storage.models import as_utc
 
 log = logging.getLogger(__name__)
-
-
-def groups_of(ctx: JobContext, row: ActionProposalRow, user_id: str) -> frozenset[str]:
-    """The allow-listed user groups this person belongs to (asked of Slack only when groups are listed)."""
-    groups = [a for a in snapshot_of(row, []).approvers if a.startswith("S")]
-    member_of = set()
-    for group in groups:
-        try:
-            users = ctx.slack.usergroups_users_list(usergroup=group).get("users") or []
-        except SlackApiError as error:
-            log.warning("could not read user group", extra={"group": group, "error": str(error)})
-            continue
-        if user_id in users:
-            member_of.add(group)
-    return frozenset(member_of)
 
 
 def record_vote(

@@ -16,9 +16,10 @@ from engine.approvals.policy import ApprovalLevel
 from engine.approvals.votes import ProposalStatus
 from engine.case_facts import extract_case_facts
 from engine.models import Diagnosis, RecommendedAction, RiskLevel
-from jobs.action_cards import card_of
+from jobs.action_cards import card_of, snapshot_of
 from jobs.action_runtime import ActionRuntime
 from jobs.audit import record_audit
+from jobs.learning.home_refresh import queue_home_refresh
 from jobs.runtime import JobContext, current_context
 from jobs.workspaces.team import team_job
 from storage.action_models import ActionProposalRow
@@ -104,16 +105,20 @@ def render_card(ctx: JobContext, rt: ActionRuntime, row: ActionProposalRow, case
         row, case_ref, approvals, rt.dry_run, rt.oncall_group(row.channel_id), rt.policy, deny_reason
     )
     blocks = build_approval_card_blocks(card)
-    if row.card_ts is None:
+    card_ts = row.card_ts
+    if card_ts is None:
         resp = ctx.slack.chat_postMessage(
             channel=row.channel_id, thread_ts=row.thread_ts, text=approval_card_text(card), blocks=blocks
         )
-        rt.repo.set_fields(row.id, card_ts=str(resp["ts"]))
-        return str(resp["ts"])
-    ctx.slack.chat_update(
-        channel=row.channel_id, ts=row.card_ts, text=approval_card_text(card), blocks=blocks
-    )
-    return row.card_ts
+        card_ts = str(resp["ts"])
+        rt.repo.set_fields(row.id, card_ts=card_ts)
+    else:
+        ctx.slack.chat_update(
+            channel=row.channel_id, ts=card_ts, text=approval_card_text(card), blocks=blocks
+        )
+    # The request appears on (or leaves) each approver's Home tab (listed users; groups are not expanded).
+    queue_home_refresh(rt.queue, snapshot_of(row, []).approvers, f"{row.id}-{row.status}")
+    return card_ts
 
 
 def enqueue_execution(rt: ActionRuntime, proposal_id: int, attempt: int = 0) -> None:

@@ -15,8 +15,9 @@ from engine.redaction import MARKER_PREFIX
 from engine.reports import is_long_paste
 from jobs.action_forms import case_facts_of
 from jobs.audit_events import audit_case_diagnosed, audit_thread_turn
+from jobs.learning.home_refresh import queue_home_refresh
 from jobs.learning.known_fixes import known_fix_answer
-from jobs.learning.memory import memory_view
+from jobs.learning.memory import memory_view, past_case_notes, recall_past_cases
 from jobs.report_snippets import upload_report_snippet
 from jobs.runbooks import post_suggestions
 from jobs.runtime import JobContext, current_context
@@ -31,7 +32,7 @@ from jobs.thread_replies import (
     triage_message,
 )
 from jobs.usage import record_llm_usage
-from storage.models import Case
+from storage.models import Case, as_utc
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,8 @@ def diagnose_case(case_id: int) -> dict[str, Any]:
     # The root card leaves "Investigating" for "Diagnosed — <headline>".
     _show_status(ctx, case, CaseStatus(case.status), severity=severity, diagnosis=diagnosis, root_ts=root_ts)
     runbooks = post_suggestions(ctx, case, root_ts)
+    # The case joins its reporter's open cases on App Home (off the high queue: it reads the figures).
+    queue_home_refresh(ctx.incidents.queue if ctx.incidents else None, [case.reporter_id], f"opened{case.id}")
     log.info("case diagnosed", extra={"case": case.ref, "category": diagnosis.category.value})
     return {"case": case.ref, "root_ts": root_ts, "category": diagnosis.category.value, "runbooks": runbooks}
 
@@ -158,11 +161,16 @@ def _post_diagnosis(ctx: JobContext, case: Case, progress_ts: str) -> Diagnosis:
         text="Investigating…",
         blocks=build_progress_blocks("matching known failure patterns"),
     )
+    # "Seen before" once: for the known fix, the engine's context (Claude's prompt) and the thread.
+    matches = recall_past_cases(ctx, case)
+    seen = past_case_notes(matches, as_utc(case.created_at))
     # An approved known fix for this problem answers first: instant, and no LLM call.
-    diagnosis = known_fix_answer(ctx, case) or ctx.engine.diagnose(case_context(case))
+    diagnosis = known_fix_answer(ctx, case, matches) or ctx.engine.diagnose(
+        case_context(case).model_copy(update={"seen_before": seen})
+    )
     record_llm_usage(ctx, case.id, f"diagnose_case:{case.id}", diagnosis)
     audit_case_diagnosed(ctx, case, diagnosis)
-    memory = build_memory_blocks(memory_view(ctx, case))
+    memory = build_memory_blocks(memory_view(ctx, case, matches))
     blocks = build_diagnosis_blocks(case.ref, diagnosis, case_id=case.id, facts=case_facts(ctx, case))
     ctx.slack.chat_update(
         channel=case.channel_id,
@@ -210,7 +218,8 @@ def answer_in_thread(case_id: int, message_id: int) -> dict[str, Any]:
     if not verdict.needs_update:
         audit_thread_message(ctx, case, message, verdict.reason)
         return {"case": case.ref, "status": "quiet", "reason": verdict.reason}
-    context = case_context(case, up_to_message_id=message_id)
+    seen = past_case_notes(recall_past_cases(ctx, case), as_utc(case.created_at))
+    context = case_context(case, up_to_message_id=message_id).model_copy(update={"seen_before": seen})
     diagnosis = ctx.engine.diagnose(context)
     record_llm_usage(ctx, case.id, f"answer_in_thread:{message_id}", diagnosis)
     audit_thread_message(ctx, case, message, verdict.reason)

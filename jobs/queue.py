@@ -66,6 +66,7 @@ JOBS: dict[str, JobSpec] = {
     "share_runbook": JobSpec("jobs.runbooks.share_runbook", "high", 30),
     "decline_runbook_offer": JobSpec("jobs.runbook_drafts.decline_runbook_offer", "high", 30),
     "review_runbook_draft": JobSpec("jobs.runbook_drafts.review_runbook_draft", "high", 60),
+    "reject_runbook_revision": JobSpec("jobs.runbook_drafts.reject_runbook_revision", "high", 60),
     "record_runbook_vote": JobSpec("jobs.runbook_feedback.record_runbook_vote", "high", 30),
     "save_runbook_edit": JobSpec("jobs.runbook_edits.save_runbook_edit", "high", 30),
     "list_runbook_reviews": JobSpec("jobs.runbook_reviews.list_runbook_reviews", "high", 30),
@@ -92,6 +93,9 @@ JOBS: dict[str, JobSpec] = {
     # Drafting may ask Claude (30 s timeout, SDK retries, one retry of a malformed answer).
     "create_runbook_draft": JobSpec("jobs.runbook_drafts.create_runbook_draft", "low", 240),
     "create_runbook_draft_with_fix": JobSpec("jobs.runbook_drafts.create_runbook_draft_with_fix", "low", 240),
+    # Why a runbook failed and its next version (may ask Claude, like drafting).
+    "revise_failed_runbook": JobSpec("jobs.learning.runbook_revisions.revise_failed_runbook", "low", 240),
+    "update_revision_card": JobSpec("jobs.learning.runbook_revisions.update_revision_card", "default", 60),
     "upload_audit_trail": JobSpec("jobs.audit_trail.upload_audit_trail", "low", 120),
     # Learning: read-only answers to list / status / stats.
     "list_open_cases": JobSpec("jobs.learning.case_lists.list_open_cases", "high", 30),
@@ -99,6 +103,7 @@ JOBS: dict[str, JobSpec] = {
     "show_team_stats": JobSpec("jobs.learning.stats.show_team_stats", "default", 120),
     "record_resolution_level": JobSpec("jobs.learning.outcome_questions.record_resolution_level", "high", 30),
     "publish_home": JobSpec("jobs.learning.home.publish_home", "default", 60),
+    "refresh_home": JobSpec("jobs.learning.home.refresh_home", "default", 60),
     "decide_known_fix": JobSpec("jobs.learning.known_fixes.decide_known_fix", "high", 30),
 }
 

@@ -20,6 +20,8 @@ from engine.runbooks.reviewers import may_approve, may_reject, writers
 from engine.runbooks.writing import draft_runbook
 from jobs.audit_events import audit_runbook
 from jobs.incidents import incident_runtime
+from jobs.learning.home import refresh_homes, reviewer_ids
+from jobs.learning.runbook_revisions import settle_revision
 from jobs.runbook_library import RunbookLibrary, fields_from_draft
 from jobs.runbook_offers import post_runbook_offer
 from jobs.runbook_reviews import reviewer_group_members
@@ -147,8 +149,18 @@ def _draft_and_post(
                 ),
             )
     audit_runbook(ctx, "runbook_drafted", case_id=case.id, runbook=runbook, actor=user_id)
+    refresh_homes(ctx, reviewer_ids(ctx))  # the draft waits on the reviewers' Home tabs
     log.info("runbook drafted from case", extra={"case": case.ref, "runbook": runbook.ref})
     return {"status": "drafted", "case": case.ref, "runbook": runbook.ref}
+
+
+def reject_runbook_revision(
+    runbook_id: int, user_id: str, channel_id: str, reason: str, outbox_key: str = ""
+) -> dict[str, Any]:
+    """Reject a next version drafted from a failure, with the reviewer's reason (its parent stays)."""
+    ctx = current_context()
+    claim_outbox(ctx.cases, outbox_key)
+    return _review(ctx, int(runbook_id), user_id, "reject", channel_id, True, reason)
 
 
 def review_runbook_draft(
@@ -159,9 +171,16 @@ def review_runbook_draft(
     Nobody approves their own words (author or last editor); with FAULTMAVEN_RUNBOOK_REVIEWERS set,
     only those users and user-group members may approve or reject (the author may still withdraw).
     `notify`: the click came from the ephemeral review queue, so confirm the decision to the reviewer.
+    Approving a next version drafted from a failure retires its parent (jobs/learning/runbook_revisions.py).
     """
     ctx = current_context()
     claim_outbox(ctx.cases, outbox_key)
+    return _review(ctx, int(runbook_id), user_id, decision, channel_id, bool(notify), "")
+
+
+def _review(
+    ctx: JobContext, runbook_id: int, user_id: str, decision: str, channel_id: str, notify: bool, reason: str
+) -> dict[str, Any]:
     library = _library(ctx)
     runbook = library.get(int(runbook_id))
     offer = library.repo.offer_for_runbook(int(runbook_id))
@@ -210,6 +229,8 @@ def review_runbook_draft(
             text=draft_card_text(decided),
             blocks=build_runbook_draft_blocks(decided, ctx.runbook_reviewers),
         )
+    if not settle_revision(ctx, decided, user_id, reason):  # a next version refreshes Homes itself
+        refresh_homes(ctx, reviewer_ids(ctx))  # the draft leaves the reviewers' Home tabs
     if notify:
         verb = "approved — it is now searchable" if decision == "approve" else "rejected and archived"
         tell(f"{'✅' if decision == 'approve' else '🗑️'} {runbook.ref} {verb}.")

@@ -12,6 +12,7 @@ from engine.runbooks.models import RunbookSections, RunbookSource, RunbookStatus
 from jobs.audit import record_audit
 from jobs.runtime import current_context
 from jobs.submission import claim_outbox
+from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,10 @@ def save_runbook_edit(
             text=draft_card_text(runbook),
             blocks=build_runbook_draft_blocks(runbook, ctx.runbook_reviewers),
         )
+    if offer is None and ctx.incidents is not None:
+        # A next version drafted from a failure has its card elsewhere: it is redrawn with the new diff.
+        key = f"update_revision_card:{runbook.id}:{runbook.version}"
+        ctx.incidents.queue.enqueue(PendingJob(key, "update_revision_card", [runbook.id]))
     if notify or offer is None or offer.card_ts is None:
         tell(f"✏️ Saved your edit to {runbook.ref} (v{runbook.version}); it still needs a review.")
     log.info("runbook edited", extra={"runbook": runbook.ref, "version": runbook.version, "saved": outcome})

@@ -52,6 +52,7 @@ def runbook_from_row(row: RunbookRow) -> Runbook:
         parent_id=row.parent_id,
         author=row.author,
         reviewer=row.reviewer,
+        reviewed_at=row.reviewed_at,
         edited_by=row.edited_by,
         case_ref=row.case_ref,
         times_suggested=row.times_suggested,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from bot.blocks.runbook_revisions import LineageEntry
 from engine.redaction import redact, redact_json
 from engine.runbooks.models import Runbook, parse_ref
 from jobs.runbook_edits import RunbookEdit
 from jobs.submission import JobSubmitter, safe_key
 from jobs.workspaces.team import team_job
+from storage.runbook_revisions import RunbookRevisionRepository
 from storage.runbooks import RunbookRepository
 
 
@@ -70,6 +72,10 @@ class RunbookRequests:
             "create_runbook_draft_with_fix", key, [case_id, user_id, redact(root_cause), redact(fix)]
         )
 
+    def reject_revision(self, key: str, runbook_id: int, user_id: str, channel_id: str, reason: str) -> bool:
+        """Enqueue rejecting a next version with the reviewer's reason; once per form submission."""
+        return self._submit("reject_runbook_revision", key, [runbook_id, user_id, channel_id, redact(reason)])
+
     def vote(self, key: str, channel_id: str, user_id: str, value: str, worked: bool) -> bool:
         """Enqueue a ✅ / ❌ runbook vote; the job checks the button's value against its records."""
         return self._submit("record_runbook_vote", key, [channel_id, user_id, value, worked])
@@ -83,3 +89,26 @@ class RunbookRequests:
         from jobs.runbook_library import runbook_from_row
 
         return runbook_from_row(row) if row else None
+
+    def lineage(self, runbook: Runbook) -> list[LineageEntry]:
+        """The runbook's versions, oldest first (a few indexed reads), for `runbook show`."""
+        revisions = RunbookRevisionRepository(self.repo.sessions)
+        rows = revisions.lineage(runbook.id)
+        if len(rows) < 2:
+            return []
+        why = revisions.for_runbooks([r.id for r in rows])
+        return [
+            LineageEntry(
+                ref=f"RB-{r.id:04d}",
+                version=r.version,
+                status=r.status,
+                reviewer=r.reviewer,
+                reviewed_at=r.reviewed_at,
+                times_used=r.times_used,
+                times_worked=r.times_worked,
+                times_suggested=r.times_suggested,
+                failure=why[r.id].failure_kind.replace("_", " ") if r.id in why else None,
+                case_ref=r.case_ref if r.id in why else None,
+            )
+            for r in rows
+        ]

@@ -10,10 +10,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.known_fixes import build_known_fix_queue_blocks
 from bot.blocks.runbook_review import build_review_queue_blocks, review_queue_text
+from bot.blocks.runbook_revisions import build_revision_queue_blocks
 from bot.blocks.stale_runbooks import build_stale_runbook_blocks
 from engine.runbooks.models import RunbookStatus
 from engine.runbooks.reviewers import reviewer_groups
-from jobs.learning.review_queue import queued_known_fixes
+from jobs.learning.review_queue import queued_known_fixes, queued_revisions
 from jobs.learning.staleness import find_stale_runbooks
 from jobs.runbook_library import runbook_from_row
 from jobs.runtime import JobContext, current_context
@@ -55,12 +56,19 @@ def list_runbook_reviews(channel_id: str, user_id: str, outbox_key: str = "") ->
         raise RuntimeError("no runbook library in the JobContext: start jobs through `faultmaven worker`")
     rows = ctx.runbooks.repo.find(AWAITING_REVIEW)
     runbooks = [runbook_from_row(row) for row in reversed(rows)]
+    revisions = queued_revisions(ctx, [r.id for r in runbooks])
+    drafts = [r for r in runbooks if r.id not in revisions]
     ctx.slack.chat_postEphemeral(
         channel=channel_id,
         user=user_id,
         text=review_queue_text(len(runbooks)),
         blocks=[
-            *build_review_queue_blocks(runbooks, ctx.runbook_reviewers, datetime.now(UTC)),
+            *(
+                build_review_queue_blocks(drafts, ctx.runbook_reviewers, datetime.now(UTC))
+                if drafts or not revisions
+                else []
+            ),
+            *build_revision_queue_blocks(list(revisions.values()), ctx.runbook_reviewers),
             *build_known_fix_queue_blocks(queued_known_fixes(ctx)),
             *build_stale_runbook_blocks(find_stale_runbooks(ctx)),
         ],

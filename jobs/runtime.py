@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from engine.ports import DiagnosisEngine
     from engine.replies.triage import ReplyTriage
+    from engine.runbooks.revision import RunbookReviser
     from engine.runbooks.written import RunbookWriter
     from jobs.action_runtime import ActionRuntime
     from jobs.channels import ChannelDirectory
@@ -62,6 +63,8 @@ class JobContext:
     runbook_reviewers: tuple[str, ...] = ()
     # Claude drafts runbooks from resolved cases when set; None: the offline template does.
     runbook_writer: RunbookWriter | None = None
+    # Claude says why a runbook failed and writes its next version when set; None: rules and template.
+    runbook_reviser: RunbookReviser | None = None
     # Which thread messages need an update; the worker gives it the sentence model (rules only without).
     reply_triage: ReplyTriage = field(default_factory=_rules_only_triage)
     # Channel names typed in commands, resolved through conversations.list and cached briefly.

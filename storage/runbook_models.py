@@ -34,6 +34,7 @@ class RunbookRow(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("runbooks.id", ondelete="SET NULL"))
     author: Mapped[str | None] = mapped_column(String(64))
     reviewer: Mapped[str | None] = mapped_column(String(64))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Who last edited the draft in Slack (they may not approve it either).
     edited_by: Mapped[str | None] = mapped_column(String(64))
     case_ref: Mapped[str | None] = mapped_column(String(32), index=True)
@@ -106,3 +107,25 @@ class RunbookVoteRow(Base):
     worked: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class RunbookRevisionRow(Base):
+    """Why a suggested runbook failed on a case resolved another way, and the v2 drafted from it."""
+
+    __tablename__ = "runbook_revisions"
+    # One verdict per failed runbook per case, however often the case's outcome is re-derived.
+    __table_args__ = (UniqueConstraint("case_id", "parent_id", name="uq_revision_case_parent"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    parent_id: Mapped[int] = mapped_column(ForeignKey("runbooks.id", ondelete="CASCADE"), index=True)
+    # The v2 drafted (None: the failure was not one a better runbook prevents).
+    runbook_id: Mapped[int | None] = mapped_column(ForeignKey("runbooks.id", ondelete="SET NULL"), index=True)
+    failure_kind: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    evidence_json: Mapped[str] = mapped_column(Text, default="[]")
+    engine: Mapped[str] = mapped_column(String(32), default="rules")
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    card_ts: Mapped[str | None] = mapped_column(String(32))
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -190,7 +190,7 @@ class RunbookRepository:
             result = session.execute(
                 update(RunbookRow)
                 .where(RunbookRow.id == runbook_id, RunbookRow.status == expected_status)
-                .values(status=status, reviewer=reviewer, updated_at=utcnow())
+                .values(status=status, reviewer=reviewer, reviewed_at=utcnow(), updated_at=utcnow())
             )
             session.commit()
             return bool(getattr(result, "rowcount", 0))

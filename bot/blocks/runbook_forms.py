@@ -58,6 +58,8 @@ def edit_refusal(runbook: Runbook | None) -> str | None:
         return f"{runbook.ref} was already approved{by} and is live, so it can't be edited from this card."
     if runbook.status is RunbookStatus.ARCHIVED:
         return f"{runbook.ref} was rejected and archived, so there is nothing to edit any more."
+    if runbook.status is RunbookStatus.RETIRED:
+        return f"{runbook.ref} was replaced by a newer version and retired, so there is nothing to edit."
     long = too_long_to_edit(runbook)
     if long:
         return (

@@ -149,8 +149,8 @@ def build_shared_card_blocks(runbook: Runbook, shared_by: str) -> list[Block]:
     ]
 
 
-def build_runbook_modal(runbook: Runbook) -> View:
-    """The whole runbook, section by section."""
+def build_runbook_modal(runbook: Runbook, history: list[Block] | None = None) -> View:
+    """The whole runbook, section by section; `history`: its versions (bot/blocks/runbook_revisions.py)."""
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=_clip(escape(runbook.title), 150))),
         ContextBlock(
@@ -168,6 +168,7 @@ def build_runbook_modal(runbook: Runbook) -> View:
                 )
             ]
         ),
+        *(history or []),
     ]
     for name, heading in SECTION_TITLES.items():
         body = to_mrkdwn(getattr(runbook.sections, name)).strip()

@@ -15,6 +15,8 @@ class RunbookStatus(StrEnum):
     PENDING_REVIEW = "pending_review"
     ACTIVE = "active"
     ARCHIVED = "archived"
+    # Replaced by a reviewed next version: kept for history, never searched.
+    RETIRED = "retired"
 
 
 class RunbookSource(StrEnum):
@@ -86,6 +88,7 @@ class Runbook(RunbookDraft):
     version: int = 1
     parent_id: int | None = None
     reviewer: str | None = None
+    reviewed_at: datetime | None = None
     edited_by: str | None = None
     case_ref: str | None = None
     times_suggested: int = 0

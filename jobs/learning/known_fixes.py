@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.blocks.known_fixes import KnownFixCard, build_known_fix_card_blocks, known_fix_card_text
 from engine.learning.figures import signature_label
+from engine.learning.memory import SeenBefore
 from engine.learning.promotion import FixTrial, PromotionEvidence, known_fix_diagnosis, promotion_candidates
 from engine.models import Diagnosis
 from engine.runbooks.reviewers import is_reviewer
@@ -120,12 +121,14 @@ def consider_promotion(ctx: JobContext, case: Case, signature: str) -> list[int]
     return proposed
 
 
-def known_fix_answer(ctx: JobContext, case: Case) -> Diagnosis | None:
+def known_fix_answer(
+    ctx: JobContext, case: Case, matches: list[SeenBefore] | None = None
+) -> Diagnosis | None:
     """An approved known fix for the closest past case's problem: the answer, with no engine call."""
     learning = ctx.learning
     if learning is None:
         return None
-    for match in recall_past_cases(ctx, case):
+    for match in recall_past_cases(ctx, case) if matches is None else matches:
         fix = learning.known_fixes.approved_for(match.case.signature)
         if fix is None:
             continue

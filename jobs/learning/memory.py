@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.memory import MemoryView, SeenBeforeLine
 from engine.learning.memory import PastCase, SeenBefore, recall
 from engine.learning.recurrence import WINDOW, describe_recurrence
+from engine.models import PastCaseNote
 from jobs.runtime import JobContext
 from storage.models import Case, as_utc, utcnow
 
@@ -78,10 +79,25 @@ def search_past_cases(ctx: JobContext, query: str) -> list[SeenBeforeLine]:
     return _lines(ctx, found, utcnow())
 
 
-def memory_view(ctx: JobContext, case: Case) -> MemoryView:
+def past_case_notes(matches: list[SeenBefore], now: datetime) -> list[PastCaseNote]:
+    """The same matches as context for the diagnosis engine (Claude's prompt)."""
+    return [
+        PastCaseNote(
+            ref=m.case.ref,
+            similarity=round(m.similarity, 2),
+            level=m.case.level,
+            stated_fix=m.case.stated_fix,
+            time_to_resolution_s=m.case.time_to_resolution_s,
+            resolved_days_ago=max(0, int((now - m.case.resolved_at).total_seconds() // 86400)),
+        )
+        for m in matches
+    ]
+
+
+def memory_view(ctx: JobContext, case: Case, matches: list[SeenBefore] | None = None) -> MemoryView:
     """What the diagnosis shows from memory: "Seen before" lines and repeats of the best match's problem."""
     learning = ctx.learning
-    matches = recall_past_cases(ctx, case)
+    matches = recall_past_cases(ctx, case) if matches is None else matches
     if learning is None or not matches:
         return MemoryView()
     opened = as_utc(case.created_at)

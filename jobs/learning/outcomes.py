@@ -16,6 +16,7 @@ from engine.learning.outcomes import (
 )
 from engine.models import CaseStatus, Diagnosis
 from jobs.learning.known_fixes import consider_promotion
+from jobs.learning.runbook_revisions import queue_revisions
 from jobs.learning.runtime import LearningRuntime
 from jobs.runtime import JobContext
 from storage.learning_models import CaseOutcomeRow
@@ -126,6 +127,7 @@ def record_outcome(
     )
     log.info("case outcome", extra={"case": case.ref, "level": row.level, "signature": row.signature})
     consider_promotion(ctx, case, row.signature)
+    queue_revisions(ctx, case, row)  # a runbook voted ❌ while another fix worked may get a v2
     return row
 
 

@@ -14,6 +14,7 @@ from storage.case_history import CaseHistoryReader
 from storage.home_items import HomeItemsReader
 from storage.known_fixes import KnownFixRepository
 from storage.outcomes import OutcomeRepository
+from storage.runbook_revisions import RunbookRevisionRepository
 from storage.runbook_usage import RunbookUsageReader
 from storage.team_stats import TeamStatsReader
 
@@ -27,6 +28,7 @@ class LearningRuntime:
     known_fixes: KnownFixRepository
     home: HomeItemsReader
     runbook_usage: RunbookUsageReader
+    revisions: RunbookRevisionRepository
     # The sentence model "seen before" compares meanings with; None: memory stays silent.
     embedder: Embedder | None = None
     memory_min_similarity: float = MIN_SIMILARITY

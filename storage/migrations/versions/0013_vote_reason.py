@@ -1,14 +1,14 @@
 """a Deny may carry the reason the person gave
 
-Revision ID: 0012_vote_reason
+Revision ID: 0013_vote_reason
 Revises: 0011_one_head
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_vote_reason"
-down_revision = "0011_one_head"
+revision = "0013_vote_reason"
+down_revision = "0012_workspaces"
 branch_labels = None
 depends_on = None
 
