@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
-from matplotlib.figure import Figure
-
 from engine.learning.team_figures import WeekPoint
-
-# Headless: the worker has no display, and Agg renders the same everywhere. Choosing it before
-# anything imports pyplot keeps a GUI backend from ever being tried.
-matplotlib.use("Agg")
 
 WIDTH_PX, HEIGHT_PX, DPI = 800, 400, 100
 
 
 def render_weekly_chart(weeks: list[WeekPoint], title: str) -> bytes:
     """An 800×400 PNG; built on a Figure object, not pyplot, so no global state leaks between jobs."""
+    # Imported here: matplotlib costs a worker ~40 MiB, and only a `stats` answer ever draws.
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    # Headless: the worker has no display, and Agg renders the same everywhere. Choosing it before
+    # anything imports pyplot keeps a GUI backend from ever being tried.
+    matplotlib.use("Agg")
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     cases = figure.add_subplot()
     labels = [w.week_start.strftime("%d %b") for w in weeks]
