@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from slack_bolt import App
 
 from bot.actions import load_configured_policy
@@ -51,6 +53,11 @@ def create_app(settings: Settings, services: Services) -> App:
     # Many workspaces: Bolt's authorize gives each request its workspace's token (context.client
     # copies this client's base URL, timeout and retry handlers); else the one bot token.
     flow, authorize = build_oauth(settings, services.db) if settings.oauth_enabled else (None, None)
+    if flow is None:
+        # Bolt reads SLACK_CLIENT_ID/SECRET from the environment itself and takes even a blank one
+        # (the playground blanks them) as "OAuth with file stores": Settings chose one workspace.
+        for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
+            os.environ.pop(name, None)
     app = App(
         client=client,
         oauth_flow=flow,
