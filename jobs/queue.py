@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,7 +10,7 @@ from enum import StrEnum
 
 from redis import Redis
 from rq import Queue, Retry
-from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.exceptions import DuplicateJobError, InvalidJobOperation, NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
@@ -20,6 +21,8 @@ log = logging.getLogger(__name__)
 QUEUE_NAMES = ("high", "default", "low")
 # Where an RQ job keeps the key of the outbox entry it runs for (the worker leases that entry).
 OUTBOX_KEY = "outbox_key"
+# Redis key prefix: one sweeper at a time re-enqueues an orphaned job (see JobQueue.enqueue_orphan).
+_ORPHAN_HOLD = "faultmaven:orphan-hold:"
 
 
 class OrphanOutcome(StrEnum):
@@ -142,14 +145,21 @@ class JobQueue:
             return False
         return True
 
-    def enqueue_orphan(self, job: PendingJob) -> OrphanOutcome:
+    def enqueue_orphan(self, job: PendingJob, hold_seconds: float = 15.0) -> OrphanOutcome:
         """Re-enqueue a job whose worker died mid-run (its outbox lease expired).
 
         RQ still holds the dead run (status "started", in StartedJobRegistry) under the same id, so a
         unique enqueue would refuse it and RQ's own clean-up would retry it minutes later: delete that
         run, then enqueue. A job RQ has queued or scheduled (a retry) is left to RQ; one RQ finished
         or gave up on (it is in the failed registry for inspection) is reported as done.
+
+        Every worker sweeps: only one may re-enqueue a given orphan within `hold_seconds` (a lease's
+        length). Without that, a second sweeper that saw the lease expired a moment ago would find the
+        re-run already started by another worker, take it for the dead run, delete it and run the job
+        a second time concurrently.
         """
+        if not self.connection.set(_ORPHAN_HOLD + rq_job_id(job), "1", nx=True, px=int(hold_seconds * 1000)):
+            return OrphanOutcome.PENDING  # another worker's sweeper is re-enqueueing it
         try:
             existing = Job.fetch(rq_job_id(job), connection=self.connection, serializer=JSONSerializer)
         except NoSuchJobError:
@@ -159,7 +169,8 @@ class JobQueue:
             if status in _SETTLED:
                 return OrphanOutcome.ALREADY_DONE
             if status == JobStatus.STARTED:
-                existing.delete()
+                with contextlib.suppress(InvalidJobOperation):  # RQ's own clean-up removed it meanwhile
+                    existing.delete()
                 log.warning("re-enqueueing a job whose worker died", extra={"job_key": job.job_key})
         return OrphanOutcome.ENQUEUED if self.enqueue(job) else OrphanOutcome.PENDING
 

@@ -42,7 +42,11 @@ class OutboxSweeper(threading.Thread):
 
     def run(self) -> None:
         while not self._halt.wait(self.every):
-            self.sweep_once()
+            try:
+                self.sweep_once()
+            except Exception:
+                # A thread that dies stops sweeping for good while the worker runs on: log and go on.
+                log.exception("outbox sweep crashed; will retry")
 
     def sweep_once(self) -> int:
         """One pass; transient outages are logged and retried on the next pass."""
