@@ -74,6 +74,7 @@ JOBS: dict[str, JobSpec] = {
     "record_fix_answer": JobSpec("jobs.action_execution.record_fix_answer", "high", 30),
     "suggest_runbooks": JobSpec("jobs.runbooks.suggest_runbooks", "default", 60),
     "answer_in_thread": JobSpec("jobs.cases.answer_in_thread", "default", 120),
+    "match_thread_reply": JobSpec("jobs.threads.late_replies.match_thread_reply", "default", 120),
     "sync_incident_thread": JobSpec("jobs.incidents.sync_incident_thread", "default", 60),
     "sync_pagerduty_resolution": JobSpec("jobs.resolutions.sync_pagerduty_resolution", "default", 60),
     # Executions wait on automation endpoints (up to minutes).
