@@ -69,6 +69,18 @@ def test_an_import_racing_another_process_for_the_same_file_takes_that_row(any_d
     other.dispose()
 
 
+def test_counting_a_suggestion_leaves_the_search_signature_alone(any_database_url: str) -> None:
+    repo = repo_for(any_database_url)
+    row = repo.create(fields())
+    before = repo.signature()
+
+    repo.record_suggestions(7, [(row.id, 0.9)])
+
+    stored = repo.get(row.id)
+    assert stored is not None and stored.times_suggested == 1
+    assert repo.signature() == before  # searchers need not rebuild: no runbook changed
+
+
 def test_suggestions_are_recorded_once_and_remember_their_message(any_database_url: str) -> None:
     repo = repo_for(any_database_url)
     row = repo.create(fields())
