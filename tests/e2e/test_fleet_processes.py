@@ -38,6 +38,7 @@ from tests.e2e.fleet_traffic import (
     roots_by_case,
     threads,
 )
+from tests.polling import poll_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.fleet]
 
@@ -122,11 +123,7 @@ def test_two_webs_three_workers_on_postgresql_lose_and_double_nothing(fleet: Sta
         # SIGKILL the all-queues worker in the middle of a job once a third of the cases are in.
         for ack in acks[: CASES // 3]:
             ack.result()
-        doomed_pid = None
-        deadline = time.monotonic() + 20
-        while doomed_pid is None and time.monotonic() < deadline:
-            doomed_pid = _busy_worker_pid(fleet, WORKER_QUEUES[2])
-        assert doomed_pid is not None, "the all-queues worker never ran a job"
+        doomed_pid = poll_until(lambda: _busy_worker_pid(fleet, WORKER_QUEUES[2]), timeout=20, interval=0.01)
         doomed = next(w for w in fleet.workers if w.pid == doomed_pid)
         doomed.send_signal(signal.SIGKILL)
         doomed.wait(timeout=10)
