@@ -144,10 +144,14 @@ def test_two_webs_three_workers_on_postgresql_lose_and_double_nothing(fleet: Sta
     finally:
         traffic.close()
 
+    jobs, late = fleet.sql(
+        "SELECT count(*), count(*) FILTER (WHERE job_name = 'match_thread_reply') FROM outbox"
+    )[0]
     figures = (
         f"fleet: {CASES} cases, {REPLIES} replies, {VOTED_CASES * len(VOTERS)} clicks, sent "
         f"{traffic.tally.sent}; worker {doomed_pid} killed at {killed_at:.1f} s; cases acked at "
-        f"{acked:.1f} s, all sent at {driven:.1f} s, settled at {took:.1f} s"
+        f"{acked:.1f} s, all sent at {driven:.1f} s, settled at {took:.1f} s; {jobs} outbox jobs, "
+        f"{late} of them replies that arrived before their case stored its thread"
     )
     print(f"\n{figures}")
     assert not traffic.tally.refused, traffic.tally.refused[:5]
