@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types unit eval bench reliability reliability-quick install redis browser clean
+.PHONY: run test lint types unit e2e eval bench reliability reliability-quick install redis browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ types: $(STAMP)
 unit: install browser
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL-$$($(BIN)/python tests/detect_postgres.py)} $(BIN)/pytest
 
+# The slow many-process test: 2 serve + 3 worker processes on one PostgreSQL and one Redis (marker
+# `fleet`, which plain pytest and `unit` leave out). Skips with a loud reason without PostgreSQL.
+e2e: install
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL-$$($(BIN)/python tests/detect_postgres.py)} \
+	  $(BIN)/pytest -m fleet -rs tests/e2e/test_fleet_processes.py
+
 # The shared corpora the search eval's queries were written for (a folder next to the repository).
 CORPORA ?= ../shared/corpora
 SEARCH_EVAL := $(foreach q,$(wildcard eval/queries/*.jsonl),--queries $(q) --corpus $(CORPORA)/$(basename $(notdir $(q))))
@@ -76,8 +82,8 @@ eval: install
 reliability-quick: install
 	$(BIN)/python -m bench.reliability --quick --only "hostile input" --only "killed workers" --only "redis outage"
 
-# reliability-quick before unit, so pytest's summary is the last line CI reads.
-test: install lint types eval reliability-quick unit
+# reliability-quick and e2e before unit, so pytest's summary is the last line CI reads.
+test: install lint types eval reliability-quick e2e unit
 
 # The fault-injection suite on loopback (bounded, stops everything it starts). QUICK=1 for the fast
 # subset, JSON=1 for machine-readable figures.

@@ -35,6 +35,7 @@ from jobs.notices import Notices
 from jobs.runbook_requests import RunbookRequests
 from jobs.slack import make_ack_path_client
 from jobs.submission import JobSubmitter
+from jobs.threads.late_replies import LateReplies
 from storage.actions import ActionRepository
 from storage.db import make_session_factory
 from storage.runbooks import RunbookRepository
@@ -113,7 +114,15 @@ def create_app(settings: Settings, services: Services) -> App:
         ),
         notices,
     )
-    events.register(app, services.intake, services.incidents, action_requests, audits=audits, notices=notices)
+    events.register(
+        app,
+        services.intake,
+        services.incidents,
+        action_requests,
+        audits=audits,
+        notices=notices,
+        late_replies=LateReplies(submitter),
+    )
     views.register(app, services.intake, runbooks)
     app.error(answer_listener_error)
     return app

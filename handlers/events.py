@@ -18,6 +18,7 @@ from jobs.audit_trail import AuditRequests
 from jobs.incident_intake import IncidentIntake
 from jobs.intake import Intake, NewCaseRequest
 from jobs.notices import Notices
+from jobs.threads.late_replies import LateReplies
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +39,20 @@ def register(
     actions: ActionRequests | None = None,
     audits: AuditRequests | None = None,
     notices: Notices | None = None,
+    late_replies: LateReplies | None = None,
 ) -> None:
-    """Attach event listeners; `@FaultMaven resolve …` in a case thread resolves it via `resolutions`."""
+    """Attach event listeners; `@FaultMaven resolve …` in a case thread resolves it via `resolutions`.
+
+    `late_replies` takes a reply under the bot's own root that is not a known case thread yet (the
+    worker posted the root and has not stored its ts, or died in between).
+    """
 
     def tell(message: MessageEvent, user: str, text: str) -> None:
         if notices is not None:
             notices.tell(f"{message.channel}:{message.ts}", message.channel, user, text, message.thread_ts)
 
     @app.event("app_mention")
-    def handle_mention_event(ack: Ack, event: dict[str, Any]) -> None:
+    def handle_mention_event(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
         ack()
         message = MessageEvent.model_validate(event)
         if not message.from_a_person or message.user is None:
@@ -60,6 +66,8 @@ def register(
                 return
             audits.upload(message.ts, case_id, message.channel, message.thread_ts, message.user)
             return
+        if case_id is None and late_replies is not None and under_our_root(message, context):
+            return  # the `message` delivery of the same reply goes to `late_replies`
         if case_id is not None:
             run = run_words(message.words)
             if actions is not None and notices is not None and run is not None:
@@ -101,8 +109,15 @@ def register(
         if audits is not None and addressed and is_audit_request(message.words):
             return  # `@FaultMaven audit`: likewise
         case_id = intake.find_case_for_thread(message.channel, message.thread_ts)
+        # A mention in a case thread also arrives as app_mention; the message ts dedupes the two,
+        # so whichever lands first must say whether the bot was mentioned (anywhere in the text).
+        mentioned = bool(context.bot_user_id) and f"<@{context.bot_user_id}>" in message.text
         if case_id is not None:
-            # A mention in a case thread also arrives as app_mention; the message ts dedupes the two,
-            # so whichever lands first must say whether the bot was mentioned (anywhere in the text).
-            mentioned = bool(context.bot_user_id) and f"<@{context.bot_user_id}>" in message.text
             intake.record_reply(case_id, message.user, message.words, message.ts, addressed=mentioned)
+        elif late_replies is not None and under_our_root(message, context):
+            late_replies.record(message.channel, message.thread_ts, message.ts, addressed=mentioned)
+
+
+def under_our_root(message: MessageEvent, context: BoltContext) -> bool:
+    """A thread reply whose root the bot posted."""
+    return bool(message.thread_ts and context.bot_user_id and message.parent_user_id == context.bot_user_id)

@@ -53,6 +53,8 @@ class MessageEvent(BaseModel):
     text: str = ""
     ts: str = Field(min_length=1, max_length=64)
     thread_ts: str | None = Field(default=None, max_length=64)
+    # Who posted the thread's root (Slack sends it with thread replies).
+    parent_user_id: str | None = Field(default=None, max_length=64)
     subtype: str | None = None
     bot_id: str | None = None
 

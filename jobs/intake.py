@@ -131,7 +131,7 @@ def sweep_outbox(cases: CaseRepository, queue: JobQueue, grace: timedelta = time
         if not cases.leases.lease_expired(job.job_key):
             count += queue.enqueue(job)
             continue
-        outcome = queue.enqueue_orphan(job)
+        outcome = queue.enqueue_orphan(job, hold_seconds=max(cases.leases.lease_seconds, 1.0))
         if outcome is OrphanOutcome.ALREADY_DONE:
             cases.leases.finish(job.job_key)
         count += outcome is OrphanOutcome.ENQUEUED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,7 +10,7 @@ from enum import StrEnum
 
 from redis import Redis
 from rq import Queue, Retry
-from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.exceptions import DuplicateJobError, InvalidJobOperation, NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
@@ -22,6 +23,8 @@ QUEUE_NAMES = ("high", "default", "low")
 OUTBOX_KEY = "outbox_key"
 # Where an RQ job keeps the Slack workspace it works for (the worker binds that team's token).
 TEAM_KEY = "team_id"
+# Redis key prefix: one sweeper at a time re-enqueues an orphaned job (see JobQueue.enqueue_orphan).
+_ORPHAN_HOLD = "faultmaven:orphan-hold:"
 
 
 class OrphanOutcome(StrEnum):
@@ -84,6 +87,7 @@ JOBS: dict[str, JobSpec] = {
     "record_fix_answer": JobSpec("jobs.action_execution.record_fix_answer", "high", 30),
     "suggest_runbooks": JobSpec("jobs.runbooks.suggest_runbooks", "default", 60, yields_when_busy=True),
     "answer_in_thread": JobSpec("jobs.cases.answer_in_thread", "default", 120),
+    "match_thread_reply": JobSpec("jobs.threads.late_replies.match_thread_reply", "default", 120),
     "sync_incident_thread": JobSpec(
         "jobs.incidents.sync_incident_thread", "default", 60, yields_when_busy=True
     ),
@@ -165,14 +169,21 @@ class JobQueue:
             return False
         return True
 
-    def enqueue_orphan(self, job: PendingJob) -> OrphanOutcome:
+    def enqueue_orphan(self, job: PendingJob, hold_seconds: float = 15.0) -> OrphanOutcome:
         """Re-enqueue a job whose worker died mid-run (its outbox lease expired).
 
         RQ still holds the dead run (status "started", in StartedJobRegistry) under the same id, so a
         unique enqueue would refuse it and RQ's own clean-up would retry it minutes later: delete that
         run, then enqueue. A job RQ has queued or scheduled (a retry) is left to RQ; one RQ finished
         or gave up on (it is in the failed registry for inspection) is reported as done.
+
+        Every worker sweeps: only one may re-enqueue a given orphan within `hold_seconds` (a lease's
+        length). Without that, a second sweeper that saw the lease expired a moment ago would find the
+        re-run already started by another worker, take it for the dead run, delete it and run the job
+        a second time concurrently.
         """
+        if not self.connection.set(_ORPHAN_HOLD + rq_job_id(job), "1", nx=True, px=int(hold_seconds * 1000)):
+            return OrphanOutcome.PENDING  # another worker's sweeper is re-enqueueing it
         try:
             existing = Job.fetch(rq_job_id(job), connection=self.connection, serializer=JSONSerializer)
         except NoSuchJobError:
@@ -182,7 +193,8 @@ class JobQueue:
             if status in _SETTLED:
                 return OrphanOutcome.ALREADY_DONE
             if status == JobStatus.STARTED:
-                existing.delete()
+                with contextlib.suppress(InvalidJobOperation):  # RQ's own clean-up removed it meanwhile
+                    existing.delete()
                 log.warning("re-enqueueing a job whose worker died", extra={"job_key": job.job_key})
         return OrphanOutcome.ENQUEUED if self.enqueue(job) else OrphanOutcome.PENDING
 

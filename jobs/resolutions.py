@@ -21,6 +21,7 @@ from jobs.pagerduty import PagerDutyError
 from jobs.runbook_drafts import offer_runbook
 from jobs.runbook_feedback import ask_for_runbook_feedback
 from jobs.runtime import JobContext
+from jobs.thread_messages import post_case_message_once
 from jobs.workspaces.team import team_job
 from storage.models import Case, as_utc
 
@@ -53,8 +54,15 @@ def resolve_case(resolution_id: int) -> dict[str, Any]:
         _update_plain_root(ctx, case, case.root_ts)
     if resolution.posted_ts is None and case.root_ts:
         text = f"✅ Resolved by <@{resolution.resolved_by}>: {escape(resolution.summary)}"
-        resp = ctx.slack.chat_postMessage(channel=case.channel_id, thread_ts=case.root_ts, text=text)
-        rt.repo.update_resolution(resolution_id, posted_ts=str(resp["ts"]))
+        posted = post_case_message_once(
+            ctx.slack,
+            case.channel_id,
+            case.id,
+            f"resolved:{resolution_id}",
+            thread_ts=case.root_ts,
+            text=text,
+        )
+        rt.repo.update_resolution(resolution_id, posted_ts=posted)
     withdraw_pending_requests(ctx, case)
     ask_how_it_was_resolved(ctx, case)  # only when nothing in the case can tell
     ask_for_runbook_feedback(ctx, case.id)  # before the offer: first "did they help?", then "write one?"

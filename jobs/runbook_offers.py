@@ -10,6 +10,7 @@ import logging
 from bot.blocks.runbook_drafts import OFFER_TEXT, build_runbook_offer_blocks
 from engine.models import CaseStatus
 from jobs.runtime import JobContext
+from jobs.thread_messages import post_case_message_once
 from storage.models import Case
 
 log = logging.getLogger(__name__)
@@ -39,15 +40,18 @@ def post_runbook_offer(ctx: JobContext, case: Case, resolution_id: int | None) -
                 blocks=build_runbook_offer_blocks(case.id),
             )
         return offer.offer_ts
-    resp = ctx.slack.chat_postMessage(
-        channel=case.channel_id,
+    posted = post_case_message_once(
+        ctx.slack,
+        case.channel_id,
+        case.id,
+        f"runbook_offer:{offer.id}",
         thread_ts=case.root_ts,
         text=OFFER_TEXT,
         blocks=build_runbook_offer_blocks(case.id, ask_for_fix=ask_for_fix),
     )
-    repo.update_offer(offer.id, offer_ts=str(resp["ts"]))
+    repo.update_offer(offer.id, offer_ts=posted)
     log.info("runbook offered", extra={"case": case.ref, "asks_for_fix": ask_for_fix})
-    return str(resp["ts"])
+    return posted
 
 
 def offer_runbook_at_source(ctx: JobContext, case_id: int) -> str | None:

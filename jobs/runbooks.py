@@ -24,6 +24,7 @@ from jobs.learning.memory import search_past_cases
 from jobs.runbook_library import RunbookLibrary, RunbookResult
 from jobs.runtime import JobContext, current_context
 from jobs.submission import claim_outbox
+from jobs.thread_messages import post_case_message_once
 from storage.models import Case
 
 log = logging.getLogger(__name__)
@@ -62,10 +63,11 @@ def post_suggestions(ctx: JobContext, case: Case, root_ts: str) -> list[str]:
     if previous_ts:
         ctx.slack.chat_update(channel=case.channel_id, ts=previous_ts, text=text, blocks=blocks)
     else:
-        resp = ctx.slack.chat_postMessage(
-            channel=case.channel_id, thread_ts=root_ts, text=text, blocks=blocks
+        # A re-run after a worker died between this post and storing its ts finds it by its metadata.
+        posted = post_case_message_once(
+            ctx.slack, case.channel_id, case.id, "suggestions", thread_ts=root_ts, text=text, blocks=blocks
         )
-        ctx.runbooks.repo.set_suggestion_ts(case.id, str(resp["ts"]))
+        ctx.runbooks.repo.set_suggestion_ts(case.id, posted)
     return [r.runbook.ref for r in found]
 
 

@@ -50,7 +50,13 @@ class OutboxSweeper(threading.Thread):
     def run(self) -> None:
         pause = self.every
         while not self._halt.wait(pause):
-            pause = self.every if self.sweep_once() >= 0 else min(self.every, RETRY_SWEEP_AFTER_SECONDS)
+            try:
+                swept = self.sweep_once()
+            except Exception:
+                # A thread that dies stops sweeping for good while the worker runs on: log and go on.
+                log.exception("outbox sweep crashed; will retry")
+                swept = -1
+            pause = self.every if swept >= 0 else min(self.every, RETRY_SWEEP_AFTER_SECONDS)
 
     def sweep_once(self) -> int:
         """One pass: how many jobs it enqueued, or -1 when an outage stopped it (retried soon)."""

@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx
 from redis import Redis
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from bench.harness import wait_healthy
 from bot.redis_server import RedisServer, free_port, start_redis
@@ -44,14 +46,18 @@ class Result:
 
 
 class Stack:
-    """Starts and stops everything one scenario needs; every process is ours and on loopback."""
+    """Starts and stops everything one scenario needs; every process is ours and on loopback.
 
-    def __init__(self, workdir: Path, extra_env: dict[str, str] | None = None) -> None:
+    `webs` web processes share the Redis and the database (DATABASE_URL in `extra_env`, else SQLite
+    in `workdir`), as several machines behind a load balancer would.
+    """
+
+    def __init__(self, workdir: Path, extra_env: dict[str, str] | None = None, webs: int = 1) -> None:
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
         self.redis: RedisServer = start_redis(workdir / "redis")
         self.slack = FakeSlackApi().start()
-        self.port = free_port()
+        self.ports = [free_port() for _ in range(webs)]
         self.vars = {
             **os.environ,
             "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -70,13 +76,22 @@ class Stack:
         }
         for name in ("ANTHROPIC_API_KEY", "SLACK_APP_TOKEN", "CHROMA_URL"):
             self.vars.pop(name, None)
-        self.web: subprocess.Popen[bytes] | None = None
+        self.webs: list[subprocess.Popen[bytes]] = []
         self.workers: list[subprocess.Popen[bytes]] = []
         self.http = httpx.Client(timeout=10)
+        self._engine: Engine | None = None
+
+    @property
+    def port(self) -> int:
+        return self.ports[0]
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self.url_of(0)
+
+    def url_of(self, web: int) -> str:
+        """The base URL of one web process."""
+        return f"http://127.0.0.1:{self.ports[web]}"
 
     def _spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
         log = (self.workdir / f"{name}.log").open("ab")
@@ -84,14 +99,23 @@ class Stack:
             [sys.executable, "-m", "bot.cli", *args], env=self.vars, stdout=log, stderr=log
         )
 
-    def start_web(self) -> None:
-        self.web = self._spawn("web", "serve", "--port", str(self.port))
-        wait_healthy(self.url + "/healthz", timeout=60)
+    def start_web(self, wait: bool = True) -> None:
+        """Every web process, started together (they migrate under one lock), then (`wait`) healthy."""
+        for n, port in enumerate(self.ports):
+            self.webs.append(self._spawn(f"web-{n}" if n else "web", "serve", "--port", str(port)))
+        for n in range(len(self.ports) if wait else 0):
+            wait_healthy(self.url_of(n) + "/healthz", timeout=60)
+
+    def start_worker(self, queues: str) -> subprocess.Popen[bytes]:
+        """One more `faultmaven worker` on `queues` (comma-separated)."""
+        worker = self._spawn("worker", "worker", "--queues", queues)
+        self.workers.append(worker)
+        return worker
 
     def start_workers(self) -> None:
         """The pool `faultmaven up` runs by default: one worker on `high`, one on `default,low`."""
         for queues in ("high", "default,low"):
-            self.workers.append(self._spawn("worker", "worker", "--queues", queues))
+            self.start_worker(queues)
 
     def ensure_worker(self) -> None:
         """The worker pool, started if no worker is running, and ready."""
@@ -111,7 +135,7 @@ class Stack:
 
     def stop(self) -> None:
         self.http.close()
-        procs = [p for p in [self.web, *self.workers] if p is not None and p.poll() is None]
+        procs = [p for p in [*self.webs, *self.workers] if p.poll() is None]
         for proc in procs:
             proc.terminate()
         for proc in procs:
@@ -122,10 +146,12 @@ class Stack:
         self.slack.stop()
         if self.redis.process.poll() is None:
             self.redis.stop()
+        if self._engine is not None:
+            self._engine.dispose()
 
     # --- requests ----------------------------------------------------------------------------------
-    def post_slack(self, body: str | bytes, headers: dict[str, str]) -> httpx.Response:
-        return self.http.post(self.url + "/slack/events", content=body, headers=raw_headers(headers))
+    def post_slack(self, body: str | bytes, headers: dict[str, str], web: int = 0) -> httpx.Response:
+        return self.http.post(self.url_of(web) + "/slack/events", content=body, headers=raw_headers(headers))
 
     def command(self, text: str, trigger_id: str, channel: str = CHANNELS[0], user: str = "W0REL") -> int:
         body = slash_command_body(text, trigger_id=trigger_id, channel_id=channel, user_id=user)
@@ -137,8 +163,14 @@ class Stack:
 
     # --- what happened -----------------------------------------------------------------------------
     def sql(self, query: str) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(self.workdir / "fm.db", timeout=30) as db:
-            return list(db.execute(query))
+        url = self.vars["DATABASE_URL"]
+        if url.startswith("sqlite:"):
+            with sqlite3.connect(self.workdir / "fm.db", timeout=30) as db:
+                return list(db.execute(query))
+        if self._engine is None:
+            self._engine = create_engine(url, pool_size=2)
+        with self._engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(query))]
 
     def log_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.workdir.glob("*.log"))
@@ -182,10 +214,15 @@ class Stack:
             try:
                 if predicate():
                     return time.monotonic() - started
-            except (sqlite3.OperationalError, httpx.HTTPError):
+            except (sqlite3.OperationalError, OperationalError, httpx.HTTPError):
                 pass
             pause.wait(0.2)
         return None
+
+    def queued_jobs(self) -> int:
+        """Jobs waiting in any queue."""
+        client = Redis.from_url(self.redis.url)
+        return sum(int(client.llen(f"rq:queue:{name}")) for name in ("high", "default", "low"))
 
     def failed_jobs(self) -> int:
         """Jobs RQ gave up on, in every queue's failed registry."""

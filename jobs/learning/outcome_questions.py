@@ -14,6 +14,7 @@ from bot.blocks.outcome_question import (
 from jobs.audit import record_audit
 from jobs.learning.outcomes import refresh_outcome
 from jobs.runtime import JobContext, current_context
+from jobs.thread_messages import post_case_message_once
 from storage.models import Case
 
 log = logging.getLogger(__name__)
@@ -27,14 +28,17 @@ def ask_how_it_was_resolved(ctx: JobContext, case: Case) -> str | None:
         return None
     if outcome.inferred or outcome.stated_level or outcome.question_ts or learning.facts.runbooks(case.id):
         return None
-    resp = ctx.slack.chat_postMessage(
-        channel=case.channel_id,
+    posted = post_case_message_once(
+        ctx.slack,
+        case.channel_id,
+        case.id,
+        "level_question",
         thread_ts=case.root_ts,
         text=level_question_text(case.ref),
         blocks=build_level_question_blocks(case.ref, case.id),
     )
-    learning.outcomes.set_question(case.id, str(resp["ts"]))
-    return str(resp["ts"])
+    learning.outcomes.set_question(case.id, posted)
+    return posted
 
 
 def record_resolution_level(case_id: int, level: str, user_id: str, channel_id: str) -> dict[str, Any]:

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import update
+
 from bot.services import Services
 from jobs.cases import answer_in_thread, diagnose_case
+from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks import suggest_runbooks
 from jobs.runtime import JobContext
 from jobs.thread_messages import post_case_message_once
+from storage.db import make_session_factory
+from storage.runbook_models import RunbookSuggestionRow
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.test_cases import open_case
 
@@ -70,3 +76,27 @@ def test_answer_rerun_after_a_crash_between_post_and_store_reuses_the_posted_ans
     reloaded = services.cases.get_message(message.id)
     assert reloaded is not None and reloaded.reply_ts == posted
     assert [m["ts"] for m in slack.thread("C111", case.root_ts)] == [case.progress_ts, posted]
+
+
+def test_suggestions_rerun_after_a_crash_between_post_and_store_posts_nothing_new(
+    services: Services,
+    slack: FakeSlackApi,
+    job_context: JobContext,
+    runbook_library: RunbookLibrary,
+    run_jobs: Callable[[], None],
+) -> None:
+    job_context.runbooks = runbook_library
+    case_id = open_case(services, "redis on cache-01: OOM command not allowed when used memory > maxmemory")
+    run_jobs()
+    # The run that posted the suggestions died before storing the message's ts.
+    with make_session_factory(services.db)() as session:
+        session.execute(update(RunbookSuggestionRow).values(slack_ts=None))
+        session.commit()
+
+    suggest_runbooks(case_id)
+
+    case = services.cases.get(case_id)
+    assert case is not None and case.root_ts is not None
+    suggestions = [m for m in slack.thread("C111", case.root_ts) if "Similar runbook" in str(m["blocks"])]
+    assert len(suggestions) == 1
+    assert runbook_library.repo.record_suggestions(case_id, []) == suggestions[0]["ts"]

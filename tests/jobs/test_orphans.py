@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from rq import SimpleWorker
-from rq.job import Job
+from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
 from bot.services import build_services
@@ -63,3 +63,33 @@ def test_orphans_rq_finished_are_closed_and_orphans_rq_lost_are_run_again_once(
         c for c in slack.calls_to("chat.postMessage")[posts_before:] if "Investigating" in str(c.params)
     ]
     assert reposted == []
+
+
+def test_a_second_sweeper_leaves_alone_an_orphan_another_one_just_re_enqueued(
+    settings: Settings, slack: FakeSlackApi
+) -> None:
+    quick = settings.model_copy(update={"faultmaven_job_lease_seconds": 0.5})
+    services = build_services(quick)
+    case_id = open_case(services, "disk full on db-1", key="k1")
+    rq_id = f"diagnose_case-{case_id}"
+    high = services.queue.queue("high")
+
+    def started_by_a_worker() -> None:
+        job = Job.fetch(rq_id, connection=services.redis, serializer=JSONSerializer)
+        high.remove(job)
+        job.set_status(JobStatus.STARTED)
+
+    # A worker took the job and was SIGKILLed: RQ still says started; its lease is over.
+    started_by_a_worker()
+    services.cases.leases.claim(f"diagnose_case:{case_id}")
+    services.cases.leases.release_held()
+    one, other = build_services(quick), build_services(quick)  # two more workers' sweepers
+    assert sweep_outbox(one.cases, one.queue) == 1
+    # A third worker starts the re-run before renewing its lease; the other sweeper looks now.
+    started_by_a_worker()
+
+    assert sweep_outbox(other.cases, other.queue) == 0
+    # The live re-run was neither deleted nor queued a second time.
+    job = Job.fetch(rq_id, connection=services.redis, serializer=JSONSerializer)
+    assert job.get_status() == JobStatus.STARTED
+    assert high.count == 0

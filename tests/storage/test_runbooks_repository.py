@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import text
+
 from storage.cases import CaseRepository, NewCase
 from storage.db import make_engine, make_session_factory
+from storage.runbook_models import RunbookRow
 from storage.runbooks import RunbookFields, RunbookRepository
+from tests.polling import poll_until
 
 
 def repo_for(url: str) -> RunbookRepository:
@@ -33,6 +41,44 @@ def test_upsert_by_path_creates_then_leaves_unchanged_then_bumps_version(any_dat
     stored = repo.get(row.id)
     assert stored is not None and stored.version == 2 and stored.tags_json == '["postgres"]'
     assert repo.count() == 1
+
+
+def test_an_import_racing_another_process_for_the_same_file_takes_that_row(any_database_url: str) -> None:
+    if not any_database_url.startswith("postgresql"):
+        pytest.skip("needs a second writer that holds an uncommitted row: PostgreSQL")
+    racer = f"fm_racer_{uuid.uuid4().hex[:8]}"
+    repo = repo_for(f"{any_database_url}&application_name={racer}")
+    other = make_engine(any_database_url)
+    with make_session_factory(other)() as first, ThreadPoolExecutor(1) as pool:
+        # Another worker loading the library inserted this file and has not committed yet.
+        first.add(RunbookRow(**fields().columns(), version=1))
+        first.flush()
+        ours = pool.submit(repo.upsert_by_path, fields())
+        # Ours found nothing and now waits on the unique key the other insert holds.
+        with other.connect() as conn:
+            waiting = text(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE application_name = :app AND wait_event_type = 'Lock'"
+            )
+            poll_until(lambda: conn.execute(waiting, {"app": racer}).scalar_one() == 1, timeout=10)
+        first.commit()
+        row, outcome = ours.result(timeout=10)
+
+    assert outcome == "unchanged"
+    assert repo.count() == 1 and repo.get(row.id) is not None
+    other.dispose()
+
+
+def test_counting_a_suggestion_leaves_the_search_signature_alone(any_database_url: str) -> None:
+    repo = repo_for(any_database_url)
+    row = repo.create(fields())
+    before = repo.signature()
+
+    repo.record_suggestions(7, [(row.id, 0.9)])
+
+    stored = repo.get(row.id)
+    assert stored is not None and stored.times_suggested == 1
+    assert repo.signature() == before  # searchers need not rebuild: no runbook changed
 
 
 def test_suggestions_are_recorded_once_and_remember_their_message(any_database_url: str) -> None:
