@@ -35,7 +35,7 @@ from jobs.notices import Notices
 from jobs.runbook_requests import RunbookRequests
 from jobs.slack import make_ack_path_client
 from jobs.submission import JobSubmitter
-from jobs.threads.late_replies import LateReplies
+from jobs.threads.late_reply_requests import LateReplies
 from storage.actions import ActionRepository
 from storage.db import make_session_factory
 from storage.runbooks import RunbookRepository

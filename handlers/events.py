@@ -18,7 +18,7 @@ from jobs.audit_trail import AuditRequests
 from jobs.incident_intake import IncidentIntake
 from jobs.intake import Intake, NewCaseRequest
 from jobs.notices import Notices
-from jobs.threads.late_replies import LateReplies
+from jobs.threads.late_reply_requests import LateReplies
 
 log = logging.getLogger(__name__)
 

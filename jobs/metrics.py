@@ -26,7 +26,7 @@ from engine.models import LlmCall
 JOBS_STARTED = Counter("faultmaven_jobs_started", "Jobs a worker began", ["job", "queue"])
 JOBS_FINISHED = Counter(
     "faultmaven_jobs_finished",
-    "Jobs a worker finished, by outcome (succeeded, failed)",
+    "Jobs a worker finished, by outcome (succeeded, failed, yielded: re-queued while its channel was busy)",
     ["job", "queue", "outcome"],
 )
 JOB_SECONDS = Histogram(
@@ -68,7 +68,14 @@ class MeasuredWorker(SimpleWorker):
             return succeeded
         finally:
             JOB_SECONDS.labels(*labels).observe(time.perf_counter() - started)
-            JOBS_FINISHED.labels(*labels, "succeeded" if succeeded else "failed").inc()
+            JOBS_FINISHED.labels(*labels, _outcome(job, succeeded)).inc()
+
+
+def _outcome(job: Job, succeeded: bool) -> str:
+    """`yielded`: the job gave way to others while its channel was busy and runs again later."""
+    if getattr(job, "yielded", False):
+        return "yielded"
+    return "succeeded" if succeeded else "failed"
 
 
 class BreakerStateCollector(Collector):

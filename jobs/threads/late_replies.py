@@ -17,28 +17,12 @@ from typing import Any
 from engine.redaction import redact
 from jobs.cases import answer_in_thread
 from jobs.runtime import current_context
-from jobs.submission import JobSubmitter, claim_outbox, safe_key
+from jobs.submission import claim_outbox
 from jobs.thread_messages import EVENT_TYPE, SEARCH_LIMIT
-from storage.outbox import PendingJob
 
 log = logging.getLogger(__name__)
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
-
-
-class LateReplies:
-    """What the message handler records for a reply under a bot message that is not (yet) a case."""
-
-    def __init__(self, submitter: JobSubmitter) -> None:
-        self.submitter = submitter
-
-    def record(self, channel_id: str, thread_ts: str, ts: str, addressed: bool) -> bool:
-        """Queue the match once per message (Slack's retries and the mention's twin count once)."""
-        outbox_key = f"match_thread_reply:{safe_key(channel_id)}-{safe_key(ts)}"
-        job = PendingJob(
-            outbox_key, "match_thread_reply", [channel_id, thread_ts, ts, int(addressed), outbox_key]
-        )
-        return self.submitter.submit(job)
 
 
 def match_thread_reply(

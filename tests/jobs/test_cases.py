@@ -63,13 +63,19 @@ def test_diagnose_case_twice_posts_once(
     case_id = open_case(services, "postgres says too many connections")
 
     diagnose_case(case_id)
-    updates_after_first_run = len(slack.calls_to("chat.update"))
+    case = services.cases.get(case_id)
+    assert case is not None and case.progress_ts is not None
+
+    def diagnosis_updates() -> int:
+        return sum(1 for c in slack.calls_to("chat.update") if c.params["ts"] == case.progress_ts)
+
+    updates_after_first_run = diagnosis_updates()
     diagnose_case(case_id)
 
     assert len(slack.calls_to("chat.postMessage")) == 2  # root + progress, once
     # The re-run leaves the posted diagnosis alone: no flicker back to "Investigating…".
     assert updates_after_first_run >= 2
-    assert len(slack.calls_to("chat.update")) == updates_after_first_run
+    assert diagnosis_updates() == updates_after_first_run
 
 
 def test_answer_in_thread_shows_what_changed_once_however_often_it_runs(
