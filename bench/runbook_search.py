@@ -17,7 +17,7 @@ from pathlib import Path
 from engine.search.components import default_catalog
 from engine.search.embedding import MiniLmOnnxEmbedder
 from engine.search.hybrid import HybridSearcher, SearchDocument
-from jobs.runbook_library import read_markdown_folder
+from jobs.runbooks.library import read_markdown_folder
 from storage.vector_store import ChromaVectorStore, make_chroma_client
 
 SERVICES = [

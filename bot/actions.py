@@ -11,7 +11,7 @@ from engine.actions.local_commands import LocalCommandExecutor
 from engine.approvals.policy import ApprovalPolicy
 from engine.approvals.policy_file import load_policy
 from engine.errors import ConfigurationError
-from jobs.action_runtime import ActionRuntime
+from jobs.actions.runtime import ActionRuntime
 from jobs.queue import JobQueue
 from storage.actions import ActionRepository
 from storage.db import make_session_factory

@@ -26,16 +26,16 @@ from handlers import (
 )
 from handlers.listener_errors import answer_listener_error
 from handlers.workspaces import register_uninstall_notice, remember_team
-from jobs.action_forms import RunActionForms
-from jobs.action_requests import ActionRequests
-from jobs.audit_trail import AuditRequests
-from jobs.diagnoses.details import DetailsRequests
+from jobs.actions.forms import RunActionForms
+from jobs.actions.requests import ActionRequests
+from jobs.audit.trail import AuditRequests
+from jobs.cases.details import DetailsRequests
+from jobs.cases.late_reply_requests import LateReplies
 from jobs.learning.requests import LearningRequests
 from jobs.notices import Notices
-from jobs.runbook_requests import RunbookRequests
+from jobs.runbooks.requests import RunbookRequests
 from jobs.slack import make_ack_path_client
 from jobs.submission import JobSubmitter
-from jobs.threads.late_reply_requests import LateReplies
 from storage.actions import ActionRepository
 from storage.db import make_session_factory
 from storage.runbooks import RunbookRepository

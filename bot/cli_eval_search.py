@@ -41,7 +41,7 @@ def corpus_searcher(
     """A searcher over a markdown folder (ids = paths relative to it), vectors in an in-memory Chroma."""
     from engine.search.components import default_catalog
     from engine.search.hybrid import HybridSearcher, SearchDocument
-    from jobs.runbook_library import read_markdown_folder
+    from jobs.runbooks.library import read_markdown_folder
     from storage.vector_store import ChromaVectorStore, make_ephemeral_chroma_client
 
     started = time.perf_counter()

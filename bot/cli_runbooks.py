@@ -23,7 +23,7 @@ from storage.runbooks import RunbookRepository
 # The search stack (numpy, bm25s, Chroma, the model) is imported where a library is built:
 # `faultmaven serve` builds this parser too, and the web process must stay small.
 if TYPE_CHECKING:
-    from jobs.runbook_library import RunbookLibrary
+    from jobs.runbooks.library import RunbookLibrary
 
 # engine.search.hybrid.SearchMode's values (a test keeps them equal), without importing bm25s here.
 SEARCH_MODES = ("hybrid", "bm25", "vector")
@@ -41,7 +41,7 @@ def shipped_runbooks_dir(settings: Settings) -> Path:
 def build_runbook_library(settings: Settings, db: Engine) -> RunbookLibrary:
     """SQL repository, embedder and Chroma store (embedded, or CHROMA_URL) wired together."""
     from bot.engines import build_embedder
-    from jobs.runbook_library import RunbookLibrary
+    from jobs.runbooks.library import RunbookLibrary
     from storage.vector_store import ChromaVectorStore, make_chroma_client
 
     repo = RunbookRepository(make_session_factory(db))

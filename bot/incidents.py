@@ -6,8 +6,8 @@ from sqlalchemy import Engine
 
 from bot.settings import Settings
 from handlers.webhooks import WebhookAuth
-from jobs.incident_runtime import IncidentRuntime
-from jobs.pagerduty import PagerDutyClient
+from jobs.incidents.pagerduty import PagerDutyClient
+from jobs.incidents.runtime import IncidentRuntime
 from jobs.queue import JobQueue
 from storage.db import make_session_factory
 from storage.incidents import IncidentRepository

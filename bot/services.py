@@ -11,8 +11,8 @@ from bot.incidents import webhook_auth
 from bot.settings import Settings
 from handlers.inbound import SlackRequestAuth
 from handlers.webhooks import WebhookAuth
-from jobs.incident_intake import IncidentIntake
-from jobs.intake import Intake
+from jobs.cases.intake import Intake
+from jobs.incidents.intake import IncidentIntake
 from jobs.queue import JobQueue, redis_connection
 from storage.cases import CaseRepository
 from storage.db import make_engine, make_session_factory

@@ -11,8 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.errors import ConfigurationError
 from engine.runbooks.reviewers import parse_reviewers
-from jobs.incident_routing import RouteRule, parse_routes
-from jobs.pagerduty import DEFAULT_PAGERDUTY_API_URL
+from jobs.incidents.pagerduty import DEFAULT_PAGERDUTY_API_URL
+from jobs.incidents.routing import RouteRule, parse_routes
 
 _PLACEHOLDERS = ("changeme", "change-me", "your-", "your_", "<", "xxx", "todo", "placeholder")
 

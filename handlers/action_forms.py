@@ -18,7 +18,7 @@ from engine.case_facts import fill_values, unfilled_placeholders
 from engine.errors import InvalidInputError
 from engine.record_ids import parse_record_id
 from handlers.approval_payloads import parse_parameter_lines
-from jobs.action_forms import RunActionForms, RunActionSubmission, RunFormEdits
+from jobs.actions.forms import RunActionForms, RunActionSubmission, RunFormEdits
 from jobs.notices import Notices
 
 # What a diagnosis's action hash looks like in a Run… button's value (`case_id:key`).

@@ -23,7 +23,7 @@ from engine.errors import InvalidInputError
 from engine.record_ids import parse_record_id
 from handlers.payloads import BlockActions
 from jobs.notices import Notices
-from jobs.runbook_requests import RunbookRequests
+from jobs.runbooks.requests import RunbookRequests
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from engine.errors import InvalidInputError
 from engine.record_ids import parse_record_id
 from handlers.approval_payloads import RUN_USAGE, parse_parameter_lines, parse_run
 from handlers.payloads import BlockActions, SlashCommand, user_id_of, view_id_of
-from jobs.action_requests import ActionRequests
+from jobs.actions.requests import ActionRequests
 from jobs.notices import Notices
 
 

@@ -6,7 +6,7 @@ from slack_bolt import Ack
 
 from bot.blocks.mrkdwn import escape
 from handlers.payloads import SlashCommand
-from jobs.audit_trail import AuditRequests
+from jobs.audit.trail import AuditRequests
 
 AUDIT_USAGE = "Name the case: `/faultmaven audit FM-12`, or say `@FaultMaven audit` inside the case's thread."
 

@@ -17,10 +17,10 @@ from handlers.learning_commands import handle_learning_command
 from handlers.payloads import SlashCommand
 from handlers.runbook_commands import SUBCOMMANDS as RUNBOOK_SUBCOMMANDS
 from handlers.runbook_commands import handle_runbook_command
-from jobs.audit_trail import AuditRequests
-from jobs.intake import Intake, IntakeResult, NewCaseRequest
+from jobs.audit.trail import AuditRequests
+from jobs.cases.intake import Intake, IntakeResult, NewCaseRequest
 from jobs.learning.requests import LearningRequests
-from jobs.runbook_requests import RunbookRequests
+from jobs.runbooks.requests import RunbookRequests
 
 log = logging.getLogger(__name__)
 

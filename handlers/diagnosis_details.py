@@ -12,7 +12,7 @@ from bot.blocks.diagnosis_details import build_details_loading_modal
 from bot.ids import Ids
 from engine.errors import InvalidInputError
 from engine.record_ids import parse_record_id
-from jobs.diagnoses.details import DetailsRequests
+from jobs.cases.details import DetailsRequests
 
 
 class DetailsClick(BaseModel):

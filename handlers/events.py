@@ -13,12 +13,12 @@ from handlers.approval_payloads import run_words
 from handlers.approvals import propose_from_thread
 from handlers.audit_commands import AUDIT_USAGE, is_audit_request
 from handlers.payloads import MessageEvent
-from jobs.action_requests import ActionRequests
-from jobs.audit_trail import AuditRequests
-from jobs.incident_intake import IncidentIntake
-from jobs.intake import Intake, NewCaseRequest
+from jobs.actions.requests import ActionRequests
+from jobs.audit.trail import AuditRequests
+from jobs.cases.intake import Intake, NewCaseRequest
+from jobs.cases.late_reply_requests import LateReplies
+from jobs.incidents.intake import IncidentIntake
 from jobs.notices import Notices
-from jobs.threads.late_reply_requests import LateReplies
 
 log = logging.getLogger(__name__)
 

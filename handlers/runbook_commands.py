@@ -10,7 +10,7 @@ from bot.blocks.runbook_revisions import build_lineage_blocks
 from bot.blocks.runbooks import build_runbook_modal
 from handlers.payloads import SlashCommand
 from jobs.channels import parse_channel_ref
-from jobs.runbook_requests import RunbookRequests
+from jobs.runbooks.requests import RunbookRequests
 
 SUBCOMMANDS = ("search", "runbook", "runbooks")
 RUNBOOK_USAGE = (

@@ -10,7 +10,7 @@ from bot.ids import Ids
 from engine.errors import InvalidInputError
 from engine.record_ids import parse_record_id_pair
 from handlers.actions import ButtonClick
-from jobs.runbook_requests import RunbookRequests
+from jobs.runbooks.requests import RunbookRequests
 
 
 def register(app: App, runbooks: RunbookRequests) -> None:

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from bot.blocks.runbook_revisions import RevisionTarget, build_revision_reject_modal
 from bot.ids import Ids
 from handlers.actions import ButtonClick
-from jobs.runbook_requests import RunbookRequests
+from jobs.runbooks.requests import RunbookRequests
 
 QUEUE_DOWN = "Couldn't record that right now (the worker queue is unreachable). Please try again in a minute."
 

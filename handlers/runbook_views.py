@@ -17,8 +17,8 @@ from bot.blocks.runbook_forms import EDIT_FIELDS, REQUIRED_FIELDS, EditTarget, F
 from bot.ids import Ids
 from engine.runbooks.models import SECTION_TITLES, RunbookSections
 from handlers.payloads import user_id_of, view_id_of
-from jobs.runbook_edits import RunbookEdit
-from jobs.runbook_requests import RunbookRequests
+from jobs.runbooks.edits import RunbookEdit
+from jobs.runbooks.requests import RunbookRequests
 
 FIX_FIELDS = {"root_cause": Ids.RUNBOOK_FIX_CAUSE, "fix": Ids.RUNBOOK_FIX_FIX}
 REQUIRED_TEXT = {

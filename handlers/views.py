@@ -12,8 +12,8 @@ from engine.errors import FaultMavenError
 from engine.models import Severity
 from handlers import runbook_views
 from handlers.payloads import ReportSubmission, user_id_of
-from jobs.intake import Intake, NewCaseRequest
-from jobs.runbook_requests import RunbookRequests
+from jobs.cases.intake import Intake, NewCaseRequest
+from jobs.runbooks.requests import RunbookRequests
 
 REPORT_FIELDS = {
     "title": (Ids.REPORT_TITLE_BLOCK.value, Ids.REPORT_TITLE_INPUT.value),

@@ -16,8 +16,8 @@ from starlette.routing import Route
 
 from engine.errors import StorageUnavailableError
 from handlers.inbound import DEFAULT_MAX_BODY_BYTES, RequestRefused, read_bounded_body
-from jobs.incident_intake import IncidentIntake
-from jobs.incident_payloads import ALERTMANAGER, PAGERDUTY, AlertmanagerWebhook, PagerDutyWebhook
+from jobs.incidents.intake import IncidentIntake
+from jobs.incidents.payloads import ALERTMANAGER, PAGERDUTY, AlertmanagerWebhook, PagerDutyWebhook
 
 log = logging.getLogger(__name__)
 

@@ -51,7 +51,7 @@ LLM_COST = Counter("faultmaven_llm_cost_usd", "LLM cost in US dollars, by model"
 
 
 def job_name(job: Job) -> str:
-    """`jobs.cases.diagnose_case` -> `diagnose_case`: a short, bounded label."""
+    """`jobs.cases.diagnosis.diagnose_case` -> `diagnose_case`: a short, bounded label."""
     return str(job.func_name).rsplit(".", 1)[-1]
 
 

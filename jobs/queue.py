@@ -61,46 +61,50 @@ class JobSpec:
 # `default`: suggestions and thread updates; `low`: drafting and exports, which may take minutes.
 # A worker dedicated to `high` (see `faultmaven up`) keeps a slow draft from delaying a diagnosis.
 JOBS: dict[str, JobSpec] = {
-    "diagnose_case": JobSpec("jobs.cases.diagnose_case", "high", 120, yields_when_busy=True),
+    "diagnose_case": JobSpec("jobs.cases.diagnosis.diagnose_case", "high", 120, yields_when_busy=True),
     # Incidents: events are processed (high) before the coalescing thread syncs (default) that follow.
-    "process_incident_event": JobSpec("jobs.incidents.process_incident_event", "high", 180),
-    "resolve_case": JobSpec("jobs.resolutions.resolve_case", "high", 60),
-    "search_runbooks": JobSpec("jobs.runbooks.search_runbooks", "high", 30),
-    "share_runbook": JobSpec("jobs.runbooks.share_runbook", "high", 30),
-    "decline_runbook_offer": JobSpec("jobs.runbook_drafts.decline_runbook_offer", "high", 30),
-    "review_runbook_draft": JobSpec("jobs.runbook_drafts.review_runbook_draft", "high", 60),
-    "reject_runbook_revision": JobSpec("jobs.runbook_drafts.reject_runbook_revision", "high", 60),
-    "record_runbook_vote": JobSpec("jobs.runbook_feedback.record_runbook_vote", "high", 30),
-    "save_runbook_edit": JobSpec("jobs.runbook_edits.save_runbook_edit", "high", 30),
-    "list_runbook_reviews": JobSpec("jobs.runbook_reviews.list_runbook_reviews", "high", 30),
+    "process_incident_event": JobSpec("jobs.incidents.events.process_incident_event", "high", 180),
+    "resolve_case": JobSpec("jobs.cases.resolutions.resolve_case", "high", 60),
+    "search_runbooks": JobSpec("jobs.runbooks.suggestions.search_runbooks", "high", 30),
+    "share_runbook": JobSpec("jobs.runbooks.suggestions.share_runbook", "high", 30),
+    "decline_runbook_offer": JobSpec("jobs.runbooks.drafts.decline_runbook_offer", "high", 30),
+    "review_runbook_draft": JobSpec("jobs.runbooks.drafts.review_runbook_draft", "high", 60),
+    "reject_runbook_revision": JobSpec("jobs.runbooks.drafts.reject_runbook_revision", "high", 60),
+    "record_runbook_vote": JobSpec("jobs.runbooks.feedback.record_runbook_vote", "high", 30),
+    "save_runbook_edit": JobSpec("jobs.runbooks.edits.save_runbook_edit", "high", 30),
+    "list_runbook_reviews": JobSpec("jobs.runbooks.reviews.list_runbook_reviews", "high", 30),
     # A refusal or usage note for one person: they are looking at the screen.
     "tell_user": JobSpec("jobs.notices.tell_user", "high", 30),
     # Details on a diagnosis: someone is looking at a loading modal.
-    "show_diagnosis_details": JobSpec("jobs.diagnoses.details.show_diagnosis_details", "high", 30),
+    "show_diagnosis_details": JobSpec("jobs.cases.details.show_diagnosis_details", "high", 30),
     # Actions and approvals: votes and expiry are quick and someone is waiting on them.
-    "propose_recommended_action": JobSpec("jobs.actions.propose_recommended_action", "high", 30),
-    "propose_action": JobSpec("jobs.actions.propose_action", "high", 30),
-    "propose_submitted_action": JobSpec("jobs.action_forms.propose_submitted_action", "high", 30),
-    "record_vote": JobSpec("jobs.action_votes.record_vote", "high", 30),
-    "expire_proposal": JobSpec("jobs.action_votes.expire_proposal", "high", 30),
-    "propose_rollback": JobSpec("jobs.action_execution.propose_rollback", "high", 30),
-    "record_fix_answer": JobSpec("jobs.action_execution.record_fix_answer", "high", 30),
-    "suggest_runbooks": JobSpec("jobs.runbooks.suggest_runbooks", "default", 60, yields_when_busy=True),
-    "answer_in_thread": JobSpec("jobs.cases.answer_in_thread", "default", 120),
-    "match_thread_reply": JobSpec("jobs.threads.late_replies.match_thread_reply", "default", 120),
-    "sync_incident_thread": JobSpec(
-        "jobs.incidents.sync_incident_thread", "default", 60, yields_when_busy=True
+    "propose_recommended_action": JobSpec("jobs.actions.proposals.propose_recommended_action", "high", 30),
+    "propose_action": JobSpec("jobs.actions.proposals.propose_action", "high", 30),
+    "propose_submitted_action": JobSpec("jobs.actions.forms.propose_submitted_action", "high", 30),
+    "record_vote": JobSpec("jobs.actions.votes.record_vote", "high", 30),
+    "expire_proposal": JobSpec("jobs.actions.votes.expire_proposal", "high", 30),
+    "propose_rollback": JobSpec("jobs.actions.execution.propose_rollback", "high", 30),
+    "record_fix_answer": JobSpec("jobs.actions.execution.record_fix_answer", "high", 30),
+    "suggest_runbooks": JobSpec(
+        "jobs.runbooks.suggestions.suggest_runbooks", "default", 60, yields_when_busy=True
     ),
-    "sync_pagerduty_resolution": JobSpec("jobs.resolutions.sync_pagerduty_resolution", "default", 60),
+    "answer_in_thread": JobSpec("jobs.cases.diagnosis.answer_in_thread", "default", 120),
+    "match_thread_reply": JobSpec("jobs.cases.late_replies.match_thread_reply", "default", 120),
+    "sync_incident_thread": JobSpec(
+        "jobs.incidents.events.sync_incident_thread", "default", 60, yields_when_busy=True
+    ),
+    "sync_pagerduty_resolution": JobSpec("jobs.cases.resolutions.sync_pagerduty_resolution", "default", 60),
     # Executions wait on automation endpoints (up to minutes).
-    "execute_action": JobSpec("jobs.action_execution.execute_action", "default", 300),
+    "execute_action": JobSpec("jobs.actions.execution.execute_action", "default", 300),
     # Drafting may ask Claude (30 s timeout, SDK retries, one retry of a malformed answer).
-    "create_runbook_draft": JobSpec("jobs.runbook_drafts.create_runbook_draft", "low", 240),
-    "create_runbook_draft_with_fix": JobSpec("jobs.runbook_drafts.create_runbook_draft_with_fix", "low", 240),
+    "create_runbook_draft": JobSpec("jobs.runbooks.drafts.create_runbook_draft", "low", 240),
+    "create_runbook_draft_with_fix": JobSpec(
+        "jobs.runbooks.drafts.create_runbook_draft_with_fix", "low", 240
+    ),
     # Why a runbook failed and its next version (may ask Claude, like drafting).
     "revise_failed_runbook": JobSpec("jobs.learning.runbook_revisions.revise_failed_runbook", "low", 240),
     "update_revision_card": JobSpec("jobs.learning.runbook_revisions.update_revision_card", "default", 60),
-    "upload_audit_trail": JobSpec("jobs.audit_trail.upload_audit_trail", "low", 120),
+    "upload_audit_trail": JobSpec("jobs.audit.trail.upload_audit_trail", "low", 120),
     # Learning: read-only answers to list / status / stats.
     "list_open_cases": JobSpec("jobs.learning.case_lists.list_open_cases", "high", 30),
     "show_case_status": JobSpec("jobs.learning.case_lists.show_case_status", "high", 30),

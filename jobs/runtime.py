@@ -19,11 +19,11 @@ if TYPE_CHECKING:
     from engine.replies.triage import ReplyTriage
     from engine.runbooks.revision import RunbookReviser
     from engine.runbooks.written import RunbookWriter
-    from jobs.action_runtime import ActionRuntime
+    from jobs.actions.runtime import ActionRuntime
     from jobs.channels import ChannelDirectory
-    from jobs.incident_runtime import IncidentRuntime
+    from jobs.incidents.runtime import IncidentRuntime
     from jobs.learning.runtime import LearningRuntime
-    from jobs.runbook_library import RunbookLibrary
+    from jobs.runbooks.library import RunbookLibrary
     from jobs.workspaces.clients import WorkspaceClients
     from storage.audit import AuditLog
     from storage.cases import CaseRepository

@@ -15,8 +15,8 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
+from jobs.cases.intake import sweep_outbox
 from jobs.heartbeat import Heartbeat
-from jobs.intake import sweep_outbox
 from jobs.metrics import MeasuredWorker
 from jobs.pacing import ChannelBusy, yielding_to
 from jobs.queue import OUTBOX_KEY, QUEUE_NAMES, TEAM_KEY, YIELDING_FUNCS, JobQueue

@@ -28,9 +28,9 @@ from engine.knowledge.patterns_model import load_patterns
 from engine.offline import OfflineEngine
 from engine.replies.triage import ReplyTriage
 from engine.search.embedding import MiniLmOnnxEmbedder
-from jobs.action_runtime import ActionRuntime
+from jobs.actions.runtime import ActionRuntime
 from jobs.queue import QUEUE_NAMES
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext, install_context
 from jobs.slack import make_web_client
 from storage.audit import AuditLog

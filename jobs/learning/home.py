@@ -12,11 +12,11 @@ from engine.approvals.votes import ProposalStatus
 from engine.learning.figures import signature_label
 from engine.models import CaseStatus
 from engine.runbooks.reviewers import is_reviewer
-from jobs.action_cards import groups_of
+from jobs.actions.cards import groups_of
 from jobs.learning.case_lists import case_line
 from jobs.learning.memory import thread_link
 from jobs.learning.stats import gather_figures
-from jobs.runbook_reviews import AWAITING_REVIEW, reviewer_group_members
+from jobs.runbooks.reviews import AWAITING_REVIEW, reviewer_group_members
 from jobs.runtime import JobContext, current_context
 
 log = logging.getLogger(__name__)

@@ -12,11 +12,11 @@ from engine.learning.memory import SeenBefore
 from engine.learning.promotion import FixTrial, PromotionEvidence, known_fix_diagnosis, promotion_candidates
 from engine.models import Diagnosis
 from engine.runbooks.reviewers import is_reviewer
-from jobs.audit import record_audit
+from jobs.audit.runtime import record_audit
 from jobs.learning.home import refresh_homes, reviewer_ids
 from jobs.learning.memory import recall_past_cases
 from jobs.learning.runtime import LearningRuntime
-from jobs.runbook_reviews import reviewer_group_members
+from jobs.runbooks.reviews import reviewer_group_members
 from jobs.runtime import JobContext, current_context
 from storage.known_fixes import NewKnownFix
 from storage.learning_models import KnownFixRow

@@ -11,10 +11,10 @@ from bot.blocks.outcome_question import (
     build_level_question_blocks,
     level_question_text,
 )
-from jobs.audit import record_audit
+from jobs.audit.runtime import record_audit
+from jobs.cases.thread_messages import post_case_message_once
 from jobs.learning.outcomes import refresh_outcome
 from jobs.runtime import JobContext, current_context
-from jobs.thread_messages import post_case_message_once
 from storage.models import Case
 
 log = logging.getLogger(__name__)

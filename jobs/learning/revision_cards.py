@@ -8,7 +8,7 @@ from bot.blocks.runbook_revisions import RevisionCard
 from engine.learning.runbook_failures import FAILURE_LABELS, FailureKind
 from engine.runbooks.revision import unified_diff
 from jobs.learning.runtime import LearningRuntime
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from storage.runbook_models import RunbookRevisionRow
 

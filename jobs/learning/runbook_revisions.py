@@ -13,14 +13,14 @@ from engine.learning.runbook_failures import NOT_FIXED, ExecutedStep, RunbookFai
 from engine.models import Diagnosis
 from engine.runbooks.models import Runbook, RunbookStatus
 from engine.runbooks.revision import revise_runbook
-from jobs.audit import record_audit
+from jobs.audit.runtime import record_audit
+from jobs.cases.llm_usage import record_llm_calls
 from jobs.learning.home import refresh_homes, reviewer_ids
 from jobs.learning.revision_cards import learning_parts as _parts
 from jobs.learning.revision_cards import revision_card
 from jobs.learning.runtime import LearningRuntime
-from jobs.runbook_library import fields_from_draft
+from jobs.runbooks.library import fields_from_draft
 from jobs.runtime import JobContext, current_context
-from jobs.usage import record_llm_calls
 from storage.learning_models import CaseOutcomeRow
 from storage.models import Case
 from storage.outbox import PendingJob

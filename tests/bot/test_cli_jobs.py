@@ -9,7 +9,7 @@ import pytest
 from bot.cli import main
 from bot.services import Services
 from bot.settings import get_settings
-from jobs.intake import NewCaseRequest
+from jobs.cases.intake import NewCaseRequest
 from jobs.runtime import JobContext
 from jobs.worker import run_worker
 from tests.fakes.slack_api import FakeSlackApi
@@ -26,7 +26,9 @@ def cli_env(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def fail_a_diagnosis(services: Services, slack: FakeSlackApi, job_context: JobContext) -> str:
     """A diagnosis whose Slack posts keep failing, enqueued without RQ retries so it lands in failed."""
     slack.fail_next("chat.postMessage", 500, count=50)
-    job = services.queue.queue("high").enqueue("jobs.cases.diagnose_case", 1, job_id="diagnose_case-1")
+    job = services.queue.queue("high").enqueue(
+        "jobs.cases.diagnosis.diagnose_case", 1, job_id="diagnose_case-1"
+    )
     run_worker(job_context, services.queue, burst=True, queues=("high",))
     return str(job.id)
 

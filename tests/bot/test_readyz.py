@@ -7,8 +7,8 @@ from starlette.testclient import TestClient
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.web import create_web_app
+from jobs.cases.intake import NewCaseRequest
 from jobs.heartbeat import WORKER_STALE_AFTER_SECONDS, WORKERS_KEY, record_beat
-from jobs.intake import NewCaseRequest
 from tests.polling import poll_until
 
 

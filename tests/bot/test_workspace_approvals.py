@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from bot.actions import build_action_runtime
 from bot.services import Services
 from bot.settings import Settings
-from jobs.action_runtime import ActionRuntime
+from jobs.actions.runtime import ActionRuntime
 from tests.bot.workspace_helpers import (
     ALPHA,
     BRAVO,

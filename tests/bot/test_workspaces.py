@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from bot.services import Services
 from bot.settings import Settings
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 from jobs.workspaces.stores import installation_store
 from tests.bot.workspace_helpers import (
     ALPHA,

@@ -19,8 +19,8 @@ from bot.settings import Settings
 from bot.web import create_web_app
 from engine.knowledge.patterns_model import load_patterns
 from engine.offline import OfflineEngine
-from jobs.action_runtime import ActionRuntime
-from jobs.runbook_library import RunbookLibrary
+from jobs.actions.runtime import ActionRuntime
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from jobs.slack import make_web_client
 from jobs.worker import run_worker

@@ -9,7 +9,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from bot.services import Services
-from jobs.action_runtime import ActionRuntime
+from jobs.actions.runtime import ActionRuntime
 from tests.fakes.signing import interactive_body, signed_headers, slash_command_body
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.action_helpers import click, ephemerals_to, open_case, say

@@ -16,9 +16,9 @@ from bot.ids import Ids
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.web import create_web_app
-from jobs.action_runtime import ActionRuntime
-from jobs.intake import NewCaseRequest, sweep_outbox
-from jobs.runbook_library import RunbookLibrary
+from jobs.actions.runtime import ActionRuntime
+from jobs.cases.intake import NewCaseRequest, sweep_outbox
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from tests.fakes.signing import event_body, interactive_body, signed_headers
 from tests.jobs.action_helpers import outbox_keys

@@ -8,7 +8,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from bot.services import Services
-from jobs.intake import NewCaseRequest
+from jobs.cases.intake import NewCaseRequest
 from jobs.queue import JOBS, QUEUE_NAMES
 from tests.fakes.signing import event_body, signed_headers
 from tests.fakes.slack_api import FakeSlackApi

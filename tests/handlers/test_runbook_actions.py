@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from starlette.testclient import TestClient
 
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from tests.fakes.signing import interactive_body, signed_headers, slash_command_body
 from tests.fakes.slack_api import FakeSlackApi

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from bot.playground.channels import PretendChannel
 from engine.runbooks.models import Runbook
 from jobs.channels import ChannelDirectory, parse_channel_ref
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from tests.fakes.signing import signed_headers, slash_command_body
 from tests.fakes.slack_api import FakeSlackApi

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from bot.services import Services
-from jobs.intake import NewCaseRequest
+from jobs.cases.intake import NewCaseRequest
 from storage.db import make_session_factory
 from storage.models import OutboxEntry
 from tests.fakes.signing import event_body, interactive_body, signed_headers

@@ -10,8 +10,8 @@ from rq.registry import ScheduledJobRegistry
 from starlette.testclient import TestClient
 
 from bot.services import Services
-from jobs.action_runtime import ActionRuntime
-from jobs.action_votes import expire_proposal, record_vote
+from jobs.actions.runtime import ActionRuntime
+from jobs.actions.votes import expire_proposal, record_vote
 from jobs.runtime import JobContext
 from storage.audit import AuditLog
 from tests.fakes.clock import MovableClock

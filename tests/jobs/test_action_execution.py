@@ -10,8 +10,8 @@ from starlette.testclient import TestClient
 
 from bot.services import Services
 from engine.models import Diagnosis
-from jobs.action_execution import execute_action
-from jobs.action_runtime import ActionRuntime
+from jobs.actions.execution import execute_action
+from jobs.actions.runtime import ActionRuntime
 from tests.fakes.automation_receiver import AutomationReceiver
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.action_helpers import blocks_of, click, ephemerals_to, open_case, say

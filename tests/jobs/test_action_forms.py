@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from bot.services import Services
 from engine.models import Diagnosis, RecommendedAction
-from jobs.action_runtime import ActionRuntime
+from jobs.actions.runtime import ActionRuntime
 from tests.fakes.signing import interactive_body, signed_headers
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.action_helpers import CHANNEL, blocks_of, click, open_case, say, thread_texts

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from starlette.testclient import TestClient
 
 from bot.services import Services
-from jobs.cases import diagnose_case
-from jobs.incidents import process_incident_event
-from jobs.resolutions import resolve_case
-from jobs.runbook_library import RunbookLibrary
+from jobs.cases.diagnosis import diagnose_case
+from jobs.cases.resolutions import resolve_case
+from jobs.incidents.events import process_incident_event
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from tests.fakes.incident_webhooks import load, pd_event
 from tests.jobs.test_incidents import deliver

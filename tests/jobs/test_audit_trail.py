@@ -10,7 +10,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from bot.services import Services
-from jobs.audit_trail import upload_audit_trail
+from jobs.audit.trail import upload_audit_trail
 from jobs.queue import JOBS
 from jobs.runtime import JobContext
 from tests.fakes.signing import event_body, signed_headers, slash_command_body

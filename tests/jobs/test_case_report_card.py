@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 from bot.blocks.case import SEVERITY_EMOJI
 from bot.services import Services
 from engine.models import Diagnosis
-from jobs.cases import diagnose_case
+from jobs.cases.diagnosis import diagnose_case
 from tests.fakes.signing import interactive_body, signed_headers, slash_command_body
 from tests.fakes.slack_api import FakeSlackApi
 

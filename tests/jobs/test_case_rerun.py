@@ -7,11 +7,11 @@ from collections.abc import Callable
 from sqlalchemy import update
 
 from bot.services import Services
-from jobs.cases import answer_in_thread, diagnose_case
-from jobs.runbook_library import RunbookLibrary
-from jobs.runbooks import suggest_runbooks
+from jobs.cases.diagnosis import answer_in_thread, diagnose_case
+from jobs.cases.thread_messages import post_case_message_once
+from jobs.runbooks.library import RunbookLibrary
+from jobs.runbooks.suggestions import suggest_runbooks
 from jobs.runtime import JobContext
-from jobs.thread_messages import post_case_message_once
 from storage.db import make_session_factory
 from storage.runbook_models import RunbookSuggestionRow
 from tests.fakes.slack_api import FakeSlackApi

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.services import Services
-from jobs.cases import answer_in_thread, diagnose_case
-from jobs.intake import NewCaseRequest
+from jobs.cases.diagnosis import answer_in_thread, diagnose_case
+from jobs.cases.intake import NewCaseRequest
 from jobs.runtime import JobContext
 from tests.fakes.slack_api import FakeSlackApi
 

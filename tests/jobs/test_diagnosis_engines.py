@@ -9,7 +9,7 @@ from bot.services import Services
 from bot.settings import Settings
 from engine.llm.engine import ClaudeEngine
 from engine.offline import OfflineEngine
-from jobs.cases import answer_in_thread, diagnose_case
+from jobs.cases.diagnosis import answer_in_thread, diagnose_case
 from jobs.runtime import JobContext, install_context
 from jobs.slack import make_web_client
 from storage.db import make_session_factory

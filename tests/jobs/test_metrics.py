@@ -7,7 +7,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from bot.services import Services
 from engine.llm.breaker import CircuitBreaker
 from engine.models import LlmCall
-from jobs.intake import NewCaseRequest
+from jobs.cases.intake import NewCaseRequest
 from jobs.metrics import count_llm_calls, watch_breaker
 from jobs.runtime import JobContext
 from jobs.worker import run_worker

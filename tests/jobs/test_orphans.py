@@ -12,7 +12,7 @@ from bot.services import build_services
 from bot.settings import Settings
 from engine.knowledge.patterns_model import load_patterns
 from engine.offline import OfflineEngine
-from jobs.intake import sweep_outbox
+from jobs.cases.intake import sweep_outbox
 from jobs.queue import QUEUE_NAMES
 from jobs.runtime import JobContext, install_context
 from jobs.slack import make_web_client

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.services import Services, build_services
 from bot.settings import Settings
-from jobs.intake import NewCaseRequest, sweep_outbox
+from jobs.cases.intake import NewCaseRequest, sweep_outbox
 from tests.fakes.slack_api import FakeSlackApi
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from redis import Redis
 
 from bot.services import Services
-from jobs.intake import NewCaseRequest
+from jobs.cases.intake import NewCaseRequest
 from jobs.pacing import ChannelPacer
 from jobs.runtime import JobContext
 from jobs.slack import make_web_client

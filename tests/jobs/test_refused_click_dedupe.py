@@ -7,7 +7,7 @@ from collections.abc import Callable
 from starlette.testclient import TestClient
 
 from bot.services import Services
-from jobs.action_runtime import ActionRuntime
+from jobs.actions.runtime import ActionRuntime
 from tests.fakes.signing import interactive_body, signed_headers
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.action_helpers import CHANNEL, ephemerals_to, open_case, outbox_keys, say

@@ -8,7 +8,7 @@ from rq.registry import ScheduledJobRegistry
 from starlette.testclient import TestClient
 
 from bot.services import Services
-from jobs.resolutions import sync_pagerduty_resolution
+from jobs.cases.resolutions import sync_pagerduty_resolution
 from jobs.runtime import JobContext
 from tests.fakes.incident_webhooks import load, post_pagerduty
 from tests.fakes.pagerduty_api import FakePagerDutyApi
@@ -120,7 +120,7 @@ def test_resolving_a_slash_command_case_updates_it_without_pagerduty(
     pagerduty: FakePagerDutyApi,
     run_jobs: Callable[[], None],
 ) -> None:
-    from jobs.intake import NewCaseRequest
+    from jobs.cases.intake import NewCaseRequest
 
     services.intake.open_case(
         NewCaseRequest(

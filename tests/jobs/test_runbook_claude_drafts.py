@@ -13,7 +13,7 @@ from bot.engines import build_runbook_writer
 from bot.services import Services
 from bot.settings import Settings
 from engine.llm.runbook_writer import ClaudeRunbookWriter
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from storage.db import make_session_factory
 from storage.llm_usage import LlmUsageRepository

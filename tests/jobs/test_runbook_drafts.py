@@ -9,9 +9,9 @@ from itertools import count
 from starlette.testclient import TestClient
 
 from bot.services import Services
-from jobs.intake import NewCaseRequest
-from jobs.resolutions import resolve_case
-from jobs.runbook_library import RunbookLibrary
+from jobs.cases.intake import NewCaseRequest
+from jobs.cases.resolutions import resolve_case
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from tests.fakes.signing import interactive_body, signed_headers
 from tests.fakes.slack_api import FakeSlackApi

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from starlette.testclient import TestClient
 
 from bot.services import Services
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.runbook_helpers import opened_view, press, submit

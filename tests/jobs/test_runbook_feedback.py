@@ -12,9 +12,9 @@ from starlette.testclient import TestClient
 
 from bot.services import Services
 from engine.search.fusion import effectiveness_boost
-from jobs.intake import NewCaseRequest
-from jobs.resolutions import resolve_case
-from jobs.runbook_library import RunbookLibrary
+from jobs.cases.intake import NewCaseRequest
+from jobs.cases.resolutions import resolve_case
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from tests.fakes.incident_webhooks import load, post_pagerduty
 from tests.fakes.signing import interactive_body, signed_headers

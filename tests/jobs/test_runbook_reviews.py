@@ -8,7 +8,7 @@ from collections.abc import Callable
 from starlette.testclient import TestClient
 
 from bot.services import Services
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from storage.runbooks import RunbookFields
 from tests.fakes.slack_api import FakeSlackApi

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from bot.services import Services
 from engine.runbooks.models import RunbookSource
-from jobs.intake import NewCaseRequest
-from jobs.runbook_library import RunbookLibrary
-from jobs.runbooks import share_runbook
+from jobs.cases.intake import NewCaseRequest
+from jobs.runbooks.library import RunbookLibrary
+from jobs.runbooks.suggestions import share_runbook
 from jobs.runtime import JobContext
 from tests.fakes.slack_api import FakeSlackApi
 
@@ -33,7 +33,7 @@ def test_new_case_gets_similar_runbook_in_its_thread_once(
     )
 
     run_jobs()
-    from jobs.cases import diagnose_case
+    from jobs.cases.diagnosis import diagnose_case
 
     diagnose_case(result.case_id)  # a re-run updates the suggestion instead of posting it again
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from starlette.testclient import TestClient
 
 from bot.services import Services
-from jobs.action_runtime import ActionRuntime
+from jobs.actions.runtime import ActionRuntime
 from tests.engine.test_redaction_corpus import Sample, leaks, secret_samples
 from tests.fakes.incident_webhooks import am_group, pd_event, post_alertmanager, post_pagerduty
 from tests.fakes.signing import event_body, signed_headers

@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from bot.ids import Ids
 from bot.services import Services
-from jobs.intake import NewCaseRequest
+from jobs.cases.intake import NewCaseRequest
 from jobs.runtime import JobContext
 from storage.models import Case
 from tests.block_text import text_lines

@@ -15,7 +15,7 @@ from bot.playground.workspace import CHANNEL_ID, Workspace
 from bot.services import Services
 from bot.settings import Settings
 from bot.web import create_web_app
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from tests.bot.playground.test_playground import ALICE, BOB, Recorder
 from tests.fakes.signing import SIGNING_SECRET

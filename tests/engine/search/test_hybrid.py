@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.search.hybrid import HybridSearcher, SearchDocument, SearchMode
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 
 CASES = [
     (

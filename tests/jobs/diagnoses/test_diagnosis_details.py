@@ -11,8 +11,8 @@ from starlette.testclient import TestClient
 
 from bot.services import Services
 from engine.models import Diagnosis
-from jobs.action_runtime import ActionRuntime
-from jobs.diagnoses.details import show_diagnosis_details
+from jobs.actions.runtime import ActionRuntime
+from jobs.cases.details import show_diagnosis_details
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.action_helpers import CHANNEL, click, open_case
 

@@ -8,7 +8,7 @@ from itertools import count
 from starlette.testclient import TestClient
 
 from bot.services import Services
-from jobs.intake import NewCaseRequest
+from jobs.cases.intake import NewCaseRequest
 from storage.models import Case
 from tests.fakes.signing import event_body, signed_headers
 

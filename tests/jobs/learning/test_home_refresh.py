@@ -10,9 +10,9 @@ from starlette.testclient import TestClient
 
 from bot.ids import Ids
 from bot.services import Services
-from jobs.action_runtime import ActionRuntime
+from jobs.actions.runtime import ActionRuntime
 from jobs.learning.home import refresh_homes
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.action_helpers import blocks_of, click, say

@@ -13,7 +13,7 @@ from bot.engines import build_diagnosis_engine
 from bot.ids import Ids
 from bot.services import Services
 from bot.settings import Settings
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from storage.models import Case
 from tests.fakes.anthropic_api import FakeMessagesApi

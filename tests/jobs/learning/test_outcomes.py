@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from bot.services import Services
 from engine.models import Diagnosis
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from storage.learning_models import CaseOutcomeRow
 from tests.fakes.slack_api import FakeSlackApi

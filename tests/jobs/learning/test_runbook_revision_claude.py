@@ -12,7 +12,7 @@ from bot.engines import build_runbook_reviser
 from bot.services import Services
 from bot.settings import Settings
 from engine.runbooks.models import RunbookStatus
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from storage.db import make_session_factory
 from storage.llm_usage import LlmUsageRepository

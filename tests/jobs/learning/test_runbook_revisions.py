@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from bot.ids import Ids
 from bot.services import Services
 from engine.runbooks.models import RunbookStatus
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from storage.actions import ActionRepository, NewExecution, NewProposal
 from storage.db import make_session_factory

@@ -9,7 +9,7 @@ from datetime import timedelta
 from starlette.testclient import TestClient
 
 from bot.services import Services
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from storage.cases import NewCase
 from storage.models import utcnow

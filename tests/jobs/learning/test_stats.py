@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from bot.services import Services
 from engine.learning.figures import wilson_interval
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from storage.cases import NewCase
 from storage.db import make_session_factory

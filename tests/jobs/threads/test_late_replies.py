@@ -9,10 +9,10 @@ from sqlalchemy import text
 from starlette.testclient import TestClient
 
 from bot.services import Services
-from jobs.intake import NewCaseRequest
+from jobs.cases.intake import NewCaseRequest
+from jobs.cases.thread_messages import post_case_message_once
 from jobs.queue import QUEUE_NAMES
 from jobs.runtime import JobContext
-from jobs.thread_messages import post_case_message_once
 from storage.db import make_session_factory
 from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi
 from tests.handlers.test_events import post_event

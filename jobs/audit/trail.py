@@ -6,8 +6,8 @@ import logging
 from typing import Any
 
 from engine.record_ids import parse_record_ref
-from jobs.audit import record_audit
-from jobs.audit_export import to_jsonl, to_markdown
+from jobs.audit.export import to_jsonl, to_markdown
+from jobs.audit.runtime import record_audit
 from jobs.runtime import current_context
 from jobs.submission import JobSubmitter, claim_outbox, safe_key
 from jobs.workspaces.team import current_team, team_job

@@ -19,12 +19,12 @@ from bot.blocks.runbooks import (
     shared_card_text,
     suggestions_text,
 )
+from jobs.cases.thread_messages import post_case_message_once
 from jobs.channels import parse_channel_ref
 from jobs.learning.memory import search_past_cases
-from jobs.runbook_library import RunbookLibrary, RunbookResult
+from jobs.runbooks.library import RunbookLibrary, RunbookResult
 from jobs.runtime import JobContext, current_context
 from jobs.submission import claim_outbox
-from jobs.thread_messages import post_case_message_once
 from storage.models import Case
 
 log = logging.getLogger(__name__)

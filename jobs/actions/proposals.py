@@ -16,9 +16,9 @@ from engine.approvals.policy import ApprovalLevel
 from engine.approvals.votes import ProposalStatus
 from engine.case_facts import extract_case_facts
 from engine.models import Diagnosis, RecommendedAction, RiskLevel
-from jobs.action_cards import card_of, snapshot_of
-from jobs.action_runtime import ActionRuntime
-from jobs.audit import record_audit
+from jobs.actions.cards import card_of, snapshot_of
+from jobs.actions.runtime import ActionRuntime
+from jobs.audit.runtime import record_audit
 from jobs.learning.home_refresh import queue_home_refresh
 from jobs.runtime import JobContext, current_context
 from jobs.workspaces.team import team_job

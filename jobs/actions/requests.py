@@ -10,7 +10,7 @@ from engine.errors import InvalidInputError
 from engine.models import Diagnosis, Observation
 from engine.record_ids import parse_record_ref
 from engine.redaction import redact
-from jobs.action_cards import card_of
+from jobs.actions.cards import card_of
 from jobs.submission import JobSubmitter, safe_key
 from jobs.workspaces.team import current_team, team_job
 from storage.actions import ActionRepository

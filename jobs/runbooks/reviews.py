@@ -16,7 +16,7 @@ from engine.runbooks.models import RunbookStatus
 from engine.runbooks.reviewers import reviewer_groups
 from jobs.learning.review_queue import queued_known_fixes, queued_revisions
 from jobs.learning.staleness import find_stale_runbooks
-from jobs.runbook_library import runbook_from_row
+from jobs.runbooks.library import runbook_from_row
 from jobs.runtime import JobContext, current_context
 from jobs.submission import claim_outbox
 

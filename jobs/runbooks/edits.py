@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from bot.blocks.runbook_drafts import build_runbook_draft_blocks, draft_card_text
 from engine.runbooks.models import RunbookSections, RunbookSource, RunbookStatus
-from jobs.audit import record_audit
+from jobs.audit.runtime import record_audit
 from jobs.runtime import current_context
 from jobs.submission import claim_outbox
 from storage.outbox import PendingJob

@@ -20,7 +20,7 @@ from engine.case_facts import (
     fill_values,
     unfilled_placeholders,
 )
-from jobs.actions import ActionDraft, action_runtime, find_recommended, propose, say_privately
+from jobs.actions.proposals import ActionDraft, action_runtime, find_recommended, propose, say_privately
 from jobs.queue import JobQueue
 from jobs.workspaces.team import current_team, team_job
 from storage.actions import ActionRepository

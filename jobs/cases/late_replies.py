@@ -15,10 +15,10 @@ import re
 from typing import Any
 
 from engine.redaction import redact
-from jobs.cases import answer_in_thread
+from jobs.cases.diagnosis import answer_in_thread
+from jobs.cases.thread_messages import EVENT_TYPE, SEARCH_LIMIT
 from jobs.runtime import current_context
 from jobs.submission import claim_outbox
-from jobs.thread_messages import EVENT_TYPE, SEARCH_LIMIT
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.diagnosis_details import build_details_unavailable_modal, build_diagnosis_details_modal
 from engine.models import Diagnosis
-from jobs.action_forms import case_facts_of
+from jobs.actions.forms import case_facts_of
 from jobs.runtime import current_context
 from jobs.submission import JobSubmitter, claim_outbox, safe_key
 from storage.outbox import PendingJob

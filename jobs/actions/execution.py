@@ -10,10 +10,8 @@ from bot.blocks.action_results import action_outcome_text, build_action_outcome_
 from engine.actions.executors import ExecutionRequest, ExecutionResult, ExecutorUnavailable, follow_up_request
 from engine.approvals.votes import ProposalStatus
 from engine.models import RiskLevel
-from jobs.action_cards import outcome_of, parameters_of, request_of, rollback_runs
-from jobs.action_requests import fix_answer_key, rollback_key
-from jobs.action_runtime import ActionRuntime
-from jobs.actions import (
+from jobs.actions.cards import outcome_of, parameters_of, request_of, rollback_runs
+from jobs.actions.proposals import (
     ActionDraft,
     action_runtime,
     clicked_proposal,
@@ -22,7 +20,9 @@ from jobs.actions import (
     say_in_thread,
     say_privately,
 )
-from jobs.audit import record_audit
+from jobs.actions.requests import fix_answer_key, rollback_key
+from jobs.actions.runtime import ActionRuntime
+from jobs.audit.runtime import record_audit
 from jobs.learning.outcomes import refresh_outcome
 from jobs.runtime import JobContext
 from jobs.workspaces.team import team_job

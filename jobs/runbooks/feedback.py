@@ -19,9 +19,9 @@ from bot.blocks.runbook_feedback import (
     parse_feedback_value,
 )
 from engine.models import CaseStatus
-from jobs.audit import record_audit
+from jobs.audit.runtime import record_audit
 from jobs.learning.outcomes import refresh_outcome
-from jobs.runbook_library import RunbookLibrary
+from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext, current_context
 from jobs.submission import claim_outbox
 from storage.models import Case

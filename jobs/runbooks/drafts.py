@@ -18,16 +18,16 @@ from engine.runbooks.drafting import ResolvedCase
 from engine.runbooks.models import RunbookStatus
 from engine.runbooks.reviewers import may_approve, may_reject, writers
 from engine.runbooks.writing import draft_runbook
-from jobs.audit_events import audit_runbook
-from jobs.incidents import incident_runtime
+from jobs.audit.events import audit_runbook
+from jobs.cases.llm_usage import record_llm_calls
+from jobs.incidents.events import incident_runtime
 from jobs.learning.home import refresh_homes, reviewer_ids
 from jobs.learning.runbook_revisions import settle_revision
-from jobs.runbook_library import RunbookLibrary, fields_from_draft
-from jobs.runbook_offers import post_runbook_offer
-from jobs.runbook_reviews import reviewer_group_members
+from jobs.runbooks.library import RunbookLibrary, fields_from_draft
+from jobs.runbooks.offers import post_runbook_offer
+from jobs.runbooks.reviews import reviewer_group_members
 from jobs.runtime import JobContext, current_context
 from jobs.submission import claim_outbox
-from jobs.usage import record_llm_calls
 from storage.models import Case
 from storage.runbook_models import RunbookOfferRow
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.blocks.mrkdwn import escape
-from jobs.incident_payloads import IncidentUpdate
+from jobs.incidents.payloads import IncidentUpdate
 
 SOURCE_LABEL = {"pagerduty": "PagerDuty", "alertmanager": "Alertmanager"}
 

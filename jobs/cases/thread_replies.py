@@ -1,6 +1,6 @@
 """Keeping a case thread quiet: which messages get an answer, a 👀, or nothing, and reopening.
 
-`jobs.cases.answer_in_thread` asks these helpers before and after it re-diagnoses: chatter gets no
+`jobs.cases.diagnosis.answer_in_thread` asks these helpers before and after it re-diagnoses: chatter gets no
 post, evidence that moves nothing gets a 👀 on the message, a resolved case is not re-diagnosed
 until someone says `@FaultMaven reopen`, and a newer diagnosis retires the older one's Run… buttons.
 """
@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.superseded import build_superseded_blocks
 from engine.models import CaseStatus
 from engine.replies.triage import ReplyVerdict, is_reopen_request
-from jobs.audit import record_audit
+from jobs.audit.runtime import record_audit
 from jobs.runtime import JobContext
 from storage.models import Case, CaseMessage
 

@@ -1,6 +1,6 @@
 """What the web process records for a reply under a bot message that is not (yet) a case's thread.
 
-Apart from the job (jobs/threads/late_replies.py) so the web process never imports the diagnosis
+Apart from the job (jobs/cases/late_replies.py) so the web process never imports the diagnosis
 and search stack that the job needs.
 """
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from engine.models import Diagnosis
 from engine.runbooks.models import Runbook
-from jobs.audit import record_audit
-from jobs.incident_payloads import IncidentUpdate
+from jobs.audit.runtime import record_audit
+from jobs.incidents.payloads import IncidentUpdate
 from jobs.runtime import JobContext
 from storage.incident_models import CaseResolution, Incident
 from storage.models import Case, CaseMessage, as_utc

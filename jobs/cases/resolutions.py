@@ -9,19 +9,19 @@ from typing import Any
 from bot.blocks.case import build_case_root_blocks, case_root_text
 from bot.blocks.mrkdwn import escape
 from engine.models import CaseStatus, Diagnosis
-from jobs.action_withdrawals import withdraw_pending_requests
-from jobs.audit_events import audit_resolution
-from jobs.cases import case_card
-from jobs.incident_payloads import PAGERDUTY
-from jobs.incidents import incident_runtime, render_root
+from jobs.actions.withdrawals import withdraw_pending_requests
+from jobs.audit.events import audit_resolution
+from jobs.cases.diagnosis import case_card
+from jobs.cases.thread_messages import post_case_message_once
+from jobs.incidents.events import incident_runtime, render_root
+from jobs.incidents.pagerduty import PagerDutyError
+from jobs.incidents.payloads import PAGERDUTY
 from jobs.learning.home import refresh_homes
 from jobs.learning.outcome_questions import ask_how_it_was_resolved
 from jobs.learning.outcomes import record_outcome
-from jobs.pagerduty import PagerDutyError
-from jobs.runbook_drafts import offer_runbook
-from jobs.runbook_feedback import ask_for_runbook_feedback
+from jobs.runbooks.drafts import offer_runbook
+from jobs.runbooks.feedback import ask_for_runbook_feedback
 from jobs.runtime import JobContext
-from jobs.thread_messages import post_case_message_once
 from jobs.workspaces.team import team_job
 from storage.models import Case, as_utc
 

@@ -10,10 +10,11 @@ from typing import Any
 
 from bot.blocks.case import CardLink, CaseCard, build_case_root_blocks, case_root_text
 from engine.models import CaseStatus
-from jobs.audit_events import audit_incident_event
-from jobs.cases import case_card, diagnose_case
-from jobs.incident_lines import SOURCE_LABEL, thread_line
-from jobs.incident_payloads import (
+from jobs.audit.events import audit_incident_event
+from jobs.cases.diagnosis import case_card, diagnose_case
+from jobs.cases.intake import NewCaseRequest
+from jobs.incidents.lines import SOURCE_LABEL, thread_line
+from jobs.incidents.payloads import (
     PAGERDUTY,
     AlertmanagerWebhook,
     IncidentUpdate,
@@ -21,11 +22,10 @@ from jobs.incident_payloads import (
     from_alertmanager,
     from_pagerduty,
 )
-from jobs.incident_routing import route_channel
-from jobs.incident_runtime import IncidentRuntime
-from jobs.intake import NewCaseRequest
-from jobs.runbook_feedback import ask_for_runbook_feedback
-from jobs.runbook_offers import offer_runbook_at_source
+from jobs.incidents.routing import route_channel
+from jobs.incidents.runtime import IncidentRuntime
+from jobs.runbooks.feedback import ask_for_runbook_feedback
+from jobs.runbooks.offers import offer_runbook_at_source
 from jobs.runtime import JobContext, current_context
 from jobs.workspaces.team import team_job
 from storage.incident_models import Incident, IncidentEvent

@@ -7,9 +7,8 @@ from typing import Any
 
 from bot.blocks.mrkdwn import escape, escape_to_fit
 from engine.approvals.votes import ProposalStatus, VoteKind, rule_on_vote
-from jobs.action_cards import groups_of, snapshot_of
-from jobs.action_requests import vote_key
-from jobs.actions import (
+from jobs.actions.cards import groups_of, snapshot_of
+from jobs.actions.proposals import (
     action_runtime,
     clicked_proposal,
     enqueue_execution,
@@ -17,7 +16,8 @@ from jobs.actions import (
     say_in_thread,
     say_privately,
 )
-from jobs.audit import record_audit
+from jobs.actions.requests import vote_key
+from jobs.audit.runtime import record_audit
 from jobs.runtime import JobContext
 from jobs.workspaces.team import team_job
 from storage.action_models import ActionProposalRow

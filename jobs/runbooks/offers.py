@@ -9,8 +9,8 @@ import logging
 
 from bot.blocks.runbook_drafts import OFFER_TEXT, build_runbook_offer_blocks
 from engine.models import CaseStatus
+from jobs.cases.thread_messages import post_case_message_once
 from jobs.runtime import JobContext
-from jobs.thread_messages import post_case_message_once
 from storage.models import Case
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jobs.incident_routing import RouteRule
-from jobs.pagerduty import PagerDutyClient
+from jobs.incidents.pagerduty import PagerDutyClient
+from jobs.incidents.routing import RouteRule
 from jobs.queue import JobQueue
 from storage.incidents import IncidentRepository
 

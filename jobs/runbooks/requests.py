@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.blocks.runbook_revisions import LineageEntry
 from engine.redaction import redact, redact_json
 from engine.runbooks.models import Runbook, parse_ref
-from jobs.runbook_edits import RunbookEdit
+from jobs.runbooks.edits import RunbookEdit
 from jobs.submission import JobSubmitter, safe_key
 from jobs.workspaces.team import team_job
 from storage.runbook_revisions import RunbookRevisionRepository
@@ -86,7 +86,7 @@ class RunbookRequests:
         row = self.repo.get(runbook_id) if runbook_id is not None else None
         # Here, not at the top: the library module pulls in the search stack (bm25s, numpy), which
         # the web process never needs for this primary-key read.
-        from jobs.runbook_library import runbook_from_row
+        from jobs.runbooks.library import runbook_from_row
 
         return runbook_from_row(row) if row else None
 

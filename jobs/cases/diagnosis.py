@@ -13,16 +13,12 @@ from engine.changes import shows_nothing_new
 from engine.models import CaseContext, CaseStatus, Diagnosis, Severity, Turn
 from engine.redaction import MARKER_PREFIX
 from engine.reports import is_long_paste
-from jobs.action_forms import case_facts_of
-from jobs.audit_events import audit_case_diagnosed, audit_thread_turn
-from jobs.learning.home_refresh import queue_home_refresh
-from jobs.learning.known_fixes import known_fix_answer
-from jobs.learning.memory import memory_view, past_case_notes, recall_past_cases
-from jobs.report_snippets import upload_report_snippet
-from jobs.runbooks import post_suggestions
-from jobs.runtime import JobContext, current_context
-from jobs.thread_messages import post_case_message_once
-from jobs.thread_replies import (
+from jobs.actions.forms import case_facts_of
+from jobs.audit.events import audit_case_diagnosed, audit_thread_turn
+from jobs.cases.llm_usage import record_llm_usage
+from jobs.cases.report_snippets import upload_report_snippet
+from jobs.cases.thread_messages import post_case_message_once
+from jobs.cases.thread_replies import (
     asks_to_reopen,
     audit_thread_message,
     current_diagnosis_ts,
@@ -31,7 +27,11 @@ from jobs.thread_replies import (
     retire_run_buttons,
     triage_message,
 )
-from jobs.usage import record_llm_usage
+from jobs.learning.home_refresh import queue_home_refresh
+from jobs.learning.known_fixes import known_fix_answer
+from jobs.learning.memory import memory_view, past_case_notes, recall_past_cases
+from jobs.runbooks.suggestions import post_suggestions
+from jobs.runtime import JobContext, current_context
 from storage.models import Case, as_utc
 
 log = logging.getLogger(__name__)

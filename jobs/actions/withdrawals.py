@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from engine.approvals.votes import ProposalStatus
-from jobs.actions import render_card, say_in_thread
-from jobs.audit import record_audit
+from jobs.actions.proposals import render_card, say_in_thread
+from jobs.audit.runtime import record_audit
 from jobs.runtime import JobContext
 from storage.models import Case
 

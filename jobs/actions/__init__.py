@@ -1,0 +1,1 @@
+"""Actions: the jobs and their helpers for this feature."""

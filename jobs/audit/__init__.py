@@ -1,0 +1,1 @@
+"""Audit: the jobs and their helpers for this feature."""

@@ -1,0 +1,1 @@
+"""Cases: the jobs and their helpers for this feature."""

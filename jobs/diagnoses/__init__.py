@@ -1,1 +1,0 @@
-"""Diagnosis surfaces beyond the thread message: its Details modal."""

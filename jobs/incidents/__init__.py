@@ -1,0 +1,1 @@
+"""Incidents: the jobs and their helpers for this feature."""

@@ -1,0 +1,1 @@
+"""Runbooks: the jobs and their helpers for this feature."""

@@ -1,1 +1,0 @@
-"""Jobs about case threads."""
