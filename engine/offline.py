@@ -8,7 +8,7 @@ from engine.changes import describe_changes
 from engine.hypotheses import LIVE_SHARE, build_hypotheses, keep_checks
 from engine.knowledge.categories_model import CategoryKnowledge, load_categories
 from engine.knowledge.patterns_model import FailurePattern
-from engine.lexical import LexicalIndex
+from engine.lexical import LexicalIndex, without_clock_times
 from engine.models import (
     CaseContext,
     Category,
@@ -81,6 +81,7 @@ class OfflineEngine:
 
     def _similarities(self, text: str) -> tuple[dict[str, float], dict[Category, float]]:
         """Prose similarity per pattern (TF-IDF blended with embeddings) and per category description."""
+        text = without_clock_times(text)
         lexical = self._lexical.similarities(text)
         if self._semantic is None:
             return lexical, {}
