@@ -97,7 +97,8 @@ def cue_hits(
     """Context cues seen in the case ("since the deploy", "power", "leap second"), by category."""
     hits: dict[Category, list[Observation]] = {}
     for category, known in knowledge.items():
-        seen = [find_asserted(passages, cue, f"points at {known.name}") for cue in known.compiled_cues]
+        meaning = f"points at {known.name}"
+        seen = [find_asserted(passages, cue, meaning, known.action) for cue in known.compiled_cues]
         hits[category] = [o for o in seen if o is not None]
     return hits
 
