@@ -24,6 +24,20 @@ _STOP = frozenset(
 )
 
 
+# A clock time ("since 14:09 UTC", "around 4pm PT") says when, not why: almost every report has one, and
+# left in, it makes prose read like the clock-and-date category. Round times and dates that do point at
+# a time bug ("midnight", "leap second", "Feb 29") are words, which the category cues read unmasked.
+_CLOCK_TIME = re.compile(
+    r"~?\b\d{1,2}(?::\d{2}(?::\d{2})?|\s?[ap]\.?m\.?)(?!\w)(\s?(utc|gmt|[a-z]{1,2}[sd]?t)\b)?|\b(utc|gmt)\b",
+    re.IGNORECASE,
+)
+
+
+def without_clock_times(text: str) -> str:
+    """The text with clock times and time-zone names blanked, for prose similarity."""
+    return _CLOCK_TIME.sub(" ", text)
+
+
 def stem(word: str) -> str:
     """A crude suffix stripper: enough to meet 'restarting' with 'restarts' and 'restart'."""
     for suffix in ("ing", "ed", "es", "s"):

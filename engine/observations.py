@@ -74,13 +74,26 @@ _NEGATION = re.compile(
     re.I,
 )
 NEGATION_WINDOW = 40
+# An action the writer cannot take ("customers can't make config changes", "we're unable to deploy the
+# fix") is a symptom, not a sign that someone took it.
+_INABILITY = re.compile(
+    r"\b(can.?t|cannot|could.?n.t|unable to|not able to|fail(s|ed|ing)? to|won.?t)\b[^.;!?,]*$", re.I
+)
 
 
-def find_asserted(passages: list[Passage], pattern: re.Pattern[str], meaning: str = "") -> Observation | None:
-    """Like `find`, but skips matches the writer negates ("nothing was deployed", "nobody deleted")."""
+def find_asserted(
+    passages: list[Passage], pattern: re.Pattern[str], meaning: str = "", action: bool = False
+) -> Observation | None:
+    """Like `find`, but skips matches the writer negates ("nothing was deployed", "nobody deleted").
+
+    With `action`, the match names something people do (deploy, change a config, run a command), and a
+    match the writer says cannot be done ("can't deploy") is skipped too.
+    """
     for passage in passages:
         for found in pattern.finditer(passage.text):
             before = passage.text[max(0, found.start() - NEGATION_WINDOW) : found.start()]
+            if action and _INABILITY.search(before):
+                continue
             if found.group(0).strip() and not _NEGATION.search(before):
                 quote = found.group(0).strip()[:160]
                 return Observation(quote=quote, source=passage.source, author=passage.author, meaning=meaning)

@@ -23,6 +23,9 @@ class CategoryKnowledge(BaseModel):
     cues: list[str] = Field(default_factory=list)
     # Weaker than cues: words that describe a symptom of the category rather than point at its cause.
     symptoms: list[str] = Field(default_factory=list)
+    # The cause is an action people take (a deploy, a config push, a command): its cues do not count
+    # when the writer says the action cannot be done ("we can't deploy", "can't make config changes").
+    action: bool = False
     checks: list[str] = Field(min_length=1)
     questions: list[str] = Field(default_factory=list)
 

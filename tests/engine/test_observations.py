@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from engine.hypotheses import merge_duplicates
-from engine.models import CaseContext, EvidenceSource, Hypothesis, Observation, Turn
+from engine.knowledge.categories_model import load_categories
+from engine.models import CaseContext, Category, EvidenceSource, Hypothesis, Observation, Turn
 from engine.observations import case_passages, find, find_asserted, quotes_case
+from engine.ranking import cue_hits
 
 CASE = CaseContext(
     case_ref="FM-3",
@@ -79,3 +81,29 @@ def test_a_negated_mention_is_not_evidence_but_a_later_plain_one_is() -> None:
     assert find_asserted(case_passages(negated), deleted) is None
     seen = find_asserted(case_passages(later), deleted)
     assert seen is not None and seen.author == "W2"
+
+
+def test_an_action_that_cannot_be_taken_is_not_a_sign_it_was_taken() -> None:
+    config_change = re.compile(r"\bconfig changes?\b", re.I)
+    cannot = CaseContext(
+        case_ref="FM-5", title="x", description="customers can't make config changes in the API"
+    )
+    made = CaseContext(
+        case_ref="FM-6", title="x", description="errors right after the config change at 10:00"
+    )
+
+    assert find_asserted(case_passages(cannot), config_change) is not None
+    assert find_asserted(case_passages(cannot), config_change, action=True) is None
+    assert find_asserted(case_passages(made), config_change, action=True) is not None
+
+
+def test_only_categories_that_are_actions_discount_inability() -> None:
+    knowledge = load_categories()
+    assert knowledge[Category.CONFIG_CHANGE].action and not knowledge[Category.NETWORK_DNS].action
+    case = CaseContext(
+        case_ref="FM-7", title="x", description="we can't make config changes and hosts can't resolve names"
+    )
+    hits = cue_hits(case_passages(case), knowledge)
+    assert not hits[Category.CONFIG_CHANGE]
+    # Failing to resolve is the symptom itself: still evidence for the network category.
+    assert [o.quote for o in hits[Category.NETWORK_DNS]] == ["resolve"]
