@@ -43,14 +43,15 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-unit: install browser
+unit: install
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL-$$($(BIN)/python tests/detect_postgres.py)} $(BIN)/pytest
 
-# The slow many-process test: 2 serve + 3 worker processes on one PostgreSQL and one Redis (marker
-# `fleet`, which plain pytest and `unit` leave out). Skips with a loud reason without PostgreSQL.
-e2e: install
+# The tests that run real processes (marker `e2e`, which plain pytest and `unit` leave out): serve +
+# worker over HTTP, `faultmaven up`, the playground in Chromium, and the slow many-process test (2
+# serve + 3 workers on one PostgreSQL and one Redis; it skips with a loud reason without PostgreSQL).
+e2e: install browser
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL-$$($(BIN)/python tests/detect_postgres.py)} \
-	  $(BIN)/pytest -m fleet -rs tests/e2e/test_fleet_processes.py
+	  $(BIN)/pytest -m e2e -rs tests/e2e
 
 # The shared corpora the search eval's queries were written for (a folder next to the repository).
 CORPORA ?= ../shared/corpora

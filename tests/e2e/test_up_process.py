@@ -10,8 +10,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.redis_server import free_port
 from tests.polling import poll_until
+
+pytestmark = pytest.mark.e2e
 
 # Variables a newcomer has not set: `up` must work with none of them.
 PROJECT_VARIABLES = (
