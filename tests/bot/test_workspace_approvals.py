@@ -25,7 +25,7 @@ from tests.bot.workspace_helpers import (
 from tests.fakes.clock import MovableClock
 from tests.fakes.embedding import MemoEmbedder
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.action_helpers import CHANNEL, REPORT, click, say
+from tests.jobs.actions.action_helpers import CHANNEL, REPORT, click, say
 
 TEST_POLICY = Path(__file__).resolve().parents[1] / "data" / "policy.yaml"
 

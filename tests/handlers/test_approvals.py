@@ -12,7 +12,7 @@ from bot.services import Services
 from jobs.actions.runtime import ActionRuntime
 from tests.fakes.signing import interactive_body, signed_headers, slash_command_body
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.action_helpers import click, ephemerals_to, open_case, say
+from tests.jobs.actions.action_helpers import click, ephemerals_to, open_case, say
 
 
 def fields(case: str, action: str, target: str, params: str = "", why: str = "") -> dict[str, Any]:

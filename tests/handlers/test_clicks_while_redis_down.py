@@ -21,7 +21,7 @@ from jobs.cases.intake import NewCaseRequest, sweep_outbox
 from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from tests.fakes.signing import event_body, interactive_body, signed_headers
-from tests.jobs.action_helpers import outbox_keys
+from tests.jobs.actions.action_helpers import outbox_keys
 
 # Button, value, the job its click must leave in the outbox.
 CLICKS = [

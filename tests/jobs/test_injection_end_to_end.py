@@ -11,8 +11,8 @@ from bot.services import Services
 from tests.bot.blocks.test_injection import HOSTILE, RAW
 from tests.fakes.incident_webhooks import am_group, post_alertmanager
 from tests.fakes.slack_api import FakeSlackApi
+from tests.jobs.audit.test_audit_trail import command, contents, say_in_thread, uploads
 from tests.jobs.slack_surfaces import slack_texts
-from tests.jobs.test_audit_trail import command, contents, say_in_thread, uploads
 
 
 def unescaped(slack: FakeSlackApi, *files: str) -> list[str]:

@@ -16,7 +16,7 @@ from jobs.slack import make_web_client
 from jobs.worker import run_worker
 from tests.conftest import BOT_TOKEN
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.test_cases import open_case
+from tests.jobs.cases.test_cases import open_case
 
 INTERVAL = 0.4
 

@@ -13,8 +13,8 @@ from tests.engine.test_redaction_corpus import Sample, leaks, secret_samples
 from tests.fakes.incident_webhooks import am_group, pd_event, post_alertmanager, post_pagerduty
 from tests.fakes.signing import event_body, signed_headers
 from tests.fakes.slack_api import FakeSlackApi
+from tests.jobs.audit.test_audit_trail import command, say_in_thread
 from tests.jobs.slack_surfaces import database_texts, redis_texts, slack_texts
-from tests.jobs.test_audit_trail import command, say_in_thread
 
 SAMPLES = secret_samples()
 # Every sample in one paste, as people paste a whole log.

@@ -14,7 +14,7 @@ from jobs.runtime import JobContext
 from storage.models import Case
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.learning.helpers import open_case, resolve
-from tests.jobs.runbook_helpers import slash
+from tests.jobs.runbooks.runbook_helpers import slash
 
 DISK = "disk full on web-03: no space left on device"
 DNS = "dns lookups for api.internal time out from the payments pods"

@@ -17,7 +17,7 @@ from storage.runbooks import RunbookFields, RunbookRepository
 from tests.fakes.signing import event_body, signed_headers
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.learning.helpers import open_case, resolve
-from tests.jobs.runbook_helpers import opened_view, press, submit
+from tests.jobs.runbooks.runbook_helpers import opened_view, press, submit
 
 
 def open_home(web: TestClient, user: str, n: int) -> None:

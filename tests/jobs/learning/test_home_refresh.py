@@ -15,11 +15,11 @@ from jobs.learning.home import refresh_homes
 from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.action_helpers import blocks_of, click, say
-from tests.jobs.action_helpers import open_case as open_action_case
+from tests.jobs.actions.action_helpers import blocks_of, click, say
+from tests.jobs.actions.action_helpers import open_case as open_action_case
 from tests.jobs.learning.helpers import open_case, resolve
 from tests.jobs.learning.test_home import published
-from tests.jobs.runbook_helpers import press
+from tests.jobs.runbooks.runbook_helpers import press
 
 
 def publishes_to(slack: FakeSlackApi, user: str) -> int:

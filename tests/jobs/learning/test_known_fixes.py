@@ -19,8 +19,8 @@ from storage.models import Case
 from tests.fakes.anthropic_api import FakeMessagesApi
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.learning.helpers import open_case, resolve
-from tests.jobs.runbook_helpers import opened_view, press, slash, submit
-from tests.jobs.test_runbook_feedback import vote
+from tests.jobs.runbooks.runbook_helpers import opened_view, press, slash, submit
+from tests.jobs.runbooks.test_runbook_feedback import vote
 
 REDIS = "redis on cache-01 rejects writes: OOM command not allowed when used memory > maxmemory"
 REDIS_AGAIN = (

@@ -18,9 +18,9 @@ from jobs.runtime import JobContext
 from storage.models import Case
 from tests.fakes.anthropic_api import FakeMessagesApi
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.action_helpers import say
+from tests.jobs.actions.action_helpers import say
 from tests.jobs.learning.helpers import open_case, resolve
-from tests.jobs.runbook_helpers import slash
+from tests.jobs.runbooks.runbook_helpers import slash
 
 REDIS = "redis on cache-01 rejects writes: OOM command not allowed when used memory > maxmemory"
 REDIS_AGAIN = (

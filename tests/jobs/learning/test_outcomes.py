@@ -14,8 +14,8 @@ from jobs.runtime import JobContext
 from storage.learning_models import CaseOutcomeRow
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.learning.helpers import open_case, resolve
-from tests.jobs.runbook_helpers import press
-from tests.jobs.test_runbook_feedback import vote
+from tests.jobs.runbooks.runbook_helpers import press
+from tests.jobs.runbooks.test_runbook_feedback import vote
 
 REDIS = "redis on cache-01 rejects writes: OOM command not allowed when used memory > maxmemory"
 

@@ -27,8 +27,8 @@ from tests.jobs.learning.test_known_fixes import (
     resolve_with_runbook,
     shown,
 )
-from tests.jobs.runbook_helpers import opened_view, press, slash, submit
-from tests.jobs.test_runbook_feedback import vote
+from tests.jobs.runbooks.runbook_helpers import opened_view, press, slash, submit
+from tests.jobs.runbooks.test_runbook_feedback import vote
 
 # What the shipped Redis runbook does not say: the fix people found after it failed.
 OTHER_FIX = (

@@ -15,7 +15,7 @@ from storage.cases import NewCase
 from storage.models import utcnow
 from storage.runbook_feedback import RunbookFeedbackRepository
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.runbook_helpers import slash
+from tests.jobs.runbooks.runbook_helpers import slash
 
 
 def test_idle_and_failing_runbooks_are_flagged_with_their_reasons(

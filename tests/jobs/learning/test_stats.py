@@ -21,7 +21,7 @@ from storage.models import utcnow
 from storage.outcomes import OutcomeFields, OutcomeRepository
 from storage.runbook_feedback import RunbookFeedbackRepository
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.runbook_helpers import slash
+from tests.jobs.runbooks.runbook_helpers import slash
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from jobs.runtime import JobContext
 from tests.fakes.incident_webhooks import load, post_pagerduty
 from tests.fakes.signing import interactive_body, signed_headers
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.test_resolutions import say_resolve
+from tests.jobs.cases.test_resolutions import say_resolve
 
 REPORT = "redis on cache-01 rejects writes: OOM command not allowed when used memory > maxmemory"
 QUESTION = "Did these runbooks help?"

@@ -16,7 +16,7 @@ from jobs.runtime import JobContext
 from storage.audit import AuditLog
 from tests.fakes.clock import MovableClock
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.action_helpers import (
+from tests.jobs.actions.action_helpers import (
     CHANNEL,
     blocks_of,
     click,

@@ -13,8 +13,8 @@ from jobs.incidents.events import process_incident_event
 from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from tests.fakes.incident_webhooks import load, pd_event
-from tests.jobs.test_incidents import deliver
-from tests.jobs.test_runbook_drafts import click, resolved_case
+from tests.jobs.incidents.test_incidents import deliver
+from tests.jobs.runbooks.test_runbook_drafts import click, resolved_case
 
 
 def kinds(ctx: JobContext, case_id: int = 1) -> list[str]:

@@ -19,7 +19,7 @@ from storage.db import make_session_factory
 from storage.llm_usage import LlmUsageRepository
 from tests.fakes.anthropic_api import FakeMessagesApi
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.test_runbook_drafts import click, draft_card, resolved_case
+from tests.jobs.runbooks.test_runbook_drafts import click, draft_card, resolved_case
 
 
 def answer(**overrides: Any) -> dict[str, Any]:

@@ -11,9 +11,9 @@ from bot.services import Services
 from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.runbook_helpers import opened_view, press, submit
-from tests.jobs.test_runbook_drafts import REPORT, draft_card
-from tests.jobs.test_runbook_reviews import drafted, ephemerals_to
+from tests.jobs.runbooks.runbook_helpers import opened_view, press, submit
+from tests.jobs.runbooks.test_runbook_drafts import REPORT, draft_card
+from tests.jobs.runbooks.test_runbook_reviews import drafted, ephemerals_to
 
 NEW_CAUSE = "The v42 chart set the ledger's memory limit to 256Mi"
 

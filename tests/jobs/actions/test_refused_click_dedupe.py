@@ -10,7 +10,7 @@ from bot.services import Services
 from jobs.actions.runtime import ActionRuntime
 from tests.fakes.signing import interactive_body, signed_headers
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.action_helpers import CHANNEL, ephemerals_to, open_case, outbox_keys, say
+from tests.jobs.actions.action_helpers import CHANNEL, ephemerals_to, open_case, outbox_keys, say
 
 
 def approve_click_body(user: str, card_ts: str, action_ts: str) -> str:

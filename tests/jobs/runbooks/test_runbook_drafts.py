@@ -15,7 +15,7 @@ from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from tests.fakes.signing import interactive_body, signed_headers
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.test_resolutions import say_resolve
+from tests.jobs.cases.test_resolutions import say_resolve
 
 REPORT = "payments-ledger sync stalls after a zookeeper quorum flap"
 OFFER = "Glad we solved it! Create a runbook from this case?"

@@ -14,8 +14,8 @@ from jobs.actions.execution import execute_action
 from jobs.actions.runtime import ActionRuntime
 from tests.fakes.automation_receiver import AutomationReceiver
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.action_helpers import blocks_of, click, ephemerals_to, open_case, say
-from tests.jobs.test_action_forms import every_parameter, opened_view, submit
+from tests.jobs.actions.action_helpers import blocks_of, click, ephemerals_to, open_case, say
+from tests.jobs.actions.test_action_forms import every_parameter, opened_view, submit
 
 
 def approve(web: TestClient, rt: ActionRuntime, proposal_id: int, *users: str) -> None:

@@ -14,7 +14,7 @@ from engine.models import Diagnosis
 from jobs.actions.runtime import ActionRuntime
 from jobs.cases.details import show_diagnosis_details
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.action_helpers import CHANNEL, click, open_case
+from tests.jobs.actions.action_helpers import CHANNEL, click, open_case
 
 REPORT = "prod postgres primary at max_connections (database orders, namespace payments): too many clients"
 

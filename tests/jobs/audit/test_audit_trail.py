@@ -15,7 +15,7 @@ from jobs.queue import JOBS
 from jobs.runtime import JobContext
 from tests.fakes.signing import event_body, signed_headers, slash_command_body
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.test_resolutions import say_resolve
+from tests.jobs.cases.test_resolutions import say_resolve
 
 REPORT = "checkout pods OOMKilled since the 14:00 deploy"
 REPLY = "memory limit is 256Mi, token xoxb-1234567890-abcdefghij leaked in the logs"

@@ -15,7 +15,7 @@ from jobs.runtime import JobContext
 from storage.db import make_session_factory
 from storage.runbook_models import RunbookSuggestionRow
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.test_cases import open_case
+from tests.jobs.cases.test_cases import open_case
 
 
 def test_rerun_after_a_crash_between_post_and_store_reuses_the_posted_messages(

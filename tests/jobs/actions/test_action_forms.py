@@ -14,7 +14,7 @@ from engine.models import Diagnosis, RecommendedAction
 from jobs.actions.runtime import ActionRuntime
 from tests.fakes.signing import interactive_body, signed_headers
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.action_helpers import CHANNEL, blocks_of, click, open_case, say, thread_texts
+from tests.jobs.actions.action_helpers import CHANNEL, blocks_of, click, open_case, say, thread_texts
 
 POSTGRES = "prod postgres primary at max_connections, app logs 'too many connections'"
 

@@ -12,8 +12,8 @@ from jobs.runbooks.library import RunbookLibrary
 from jobs.runtime import JobContext
 from storage.runbooks import RunbookFields
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.runbook_helpers import press, slash
-from tests.jobs.test_runbook_drafts import click, draft_card, resolved_case
+from tests.jobs.runbooks.runbook_helpers import press, slash
+from tests.jobs.runbooks.test_runbook_drafts import click, draft_card, resolved_case
 
 
 def drafted(

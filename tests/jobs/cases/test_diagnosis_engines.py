@@ -17,7 +17,7 @@ from storage.llm_usage import LlmUsageRepository
 from tests.conftest import BOT_TOKEN
 from tests.fakes.anthropic_api import FakeMessagesApi
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.test_cases import open_case
+from tests.jobs.cases.test_cases import open_case
 
 
 def claude_context(

@@ -13,8 +13,8 @@ from jobs.runtime import JobContext
 from storage.models import Case
 from tests.fakes.incident_webhooks import am_group, load, post_alertmanager, post_pagerduty
 from tests.fakes.slack_api import FakeSlackApi
-from tests.jobs.runbook_helpers import opened_view, press, submit
-from tests.jobs.test_resolutions import say_resolve
+from tests.jobs.cases.test_resolutions import say_resolve
+from tests.jobs.runbooks.runbook_helpers import opened_view, press, submit
 
 CHANNEL = "C0INCIDENTS"
 OFFER = "Glad we solved it! Create a runbook from this case?"
