@@ -89,7 +89,10 @@ def test_pasted_log_line_posts_one_update_and_retires_the_old_run_buttons(
     before = len(bot_posts(slack, case))
 
     say_in_thread(
-        web, slack, case, "2024-05-02T14:05:11Z FATAL: sorry, too many clients already (max_connections=100)"
+        web,
+        slack,
+        case,
+        "2024-05-02T14:05:11Z java.lang.OutOfMemoryError: Java heap space at com.shop.checkout.Cart.load",
     )
     run_jobs()
 
