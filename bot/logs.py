@@ -70,6 +70,9 @@ class JsonFormatter(logging.Formatter):
 def configure_logging(level: str, log_format: str = "text") -> None:
     """One handler on stderr for the whole process; `log_format` is text or json."""
     handler = logging.StreamHandler(sys.stderr)
+    # On the handler too: a library that sets its own logger to DEBUG (bm25s does, on import, after
+    # this ran) would otherwise print a line per search index build.
+    handler.setLevel(level.upper())
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
