@@ -23,6 +23,7 @@ from engine.ranking import CategoryScore, cue_hits, match_patterns, score_catego
 from engine.search.embedding import Embedder
 from engine.semantic import SemanticIndex
 from engine.technology import display, is_foreign, named_technologies
+from engine.thread_evidence import with_thread_lead
 
 # How much of the prose similarity comes from sentence embeddings (the rest is TF-IDF words).
 SEMANTIC_SHARE = 0.5
@@ -130,6 +131,7 @@ class OfflineEngine:
         for hypothesis in hypotheses:
             factor = scales.get(hypothesis.category, scale) if hypothesis.category else scale
             hypothesis.confidence = round(min(1.0, hypothesis.confidence * factor), 2)
+        hypotheses = with_thread_lead(case, hypotheses, named, self.rank) if specific else hypotheses
         best = top.best if specific and top.best and top.best.score >= 1.0 else None
         actions = []
         if best is not None:
