@@ -22,6 +22,11 @@ class NewKnownFix:
     evidence_json: str
 
 
+# `card_ts` while one run posts the review card: two jobs resolving cases of one problem at once
+# (several workers) must not both post it.
+CARD_POSTING = "posting"
+
+
 class KnownFixRepository:
     """One row per (signature, fix); status moves only from an expected status, so two clicks race safely."""
 
@@ -71,6 +76,17 @@ class KnownFixRepository:
             )
             session.commit()
             return bool(getattr(result, "rowcount", 0))
+
+    def claim_card(self, fix_id: int) -> bool:
+        """Take the one right to post this fix's review card; False when another run has it."""
+        with self._sessions() as session:
+            result = session.execute(
+                update(KnownFixRow)
+                .where(KnownFixRow.id == fix_id, KnownFixRow.card_ts.is_(None))
+                .values(card_ts=CARD_POSTING)
+            )
+            session.commit()
+        return bool(getattr(result, "rowcount", 0))
 
     def set_card(self, fix_id: int, channel_id: str, card_ts: str) -> None:
         """Where the review card was posted."""

@@ -13,6 +13,7 @@ from engine.learning.promotion import FixTrial, PromotionEvidence, known_fix_dia
 from engine.models import Diagnosis
 from engine.runbooks.reviewers import is_reviewer
 from jobs.audit.runtime import record_audit
+from jobs.cases.thread_messages import post_case_message_once
 from jobs.learning.home import refresh_homes, reviewer_ids
 from jobs.learning.memory import recall_past_cases
 from jobs.learning.runtime import LearningRuntime
@@ -99,14 +100,20 @@ def consider_promotion(ctx: JobContext, case: Case, signature: str) -> list[int]
         )
         if row is None or row.card_ts is not None or row.status != "proposed" or case.root_ts is None:
             continue
+        if not learning.known_fixes.claim_card(row.id):
+            continue  # another job (another worker) is posting it
         card = card_for(row)
-        resp = ctx.slack.chat_postMessage(
-            channel=case.channel_id,
+        # Found by its metadata if a killed run posted it already.
+        card_ts = post_case_message_once(
+            ctx.slack,
+            case.channel_id,
+            case.id,
+            f"known_fix:{row.id}",
             thread_ts=case.root_ts,
             text=known_fix_card_text(card),
             blocks=build_known_fix_card_blocks(card),
         )
-        learning.known_fixes.set_card(row.id, case.channel_id, str(resp["ts"]))
+        learning.known_fixes.set_card(row.id, case.channel_id, card_ts)
         record_audit(
             ctx,
             "known_fix_proposed",

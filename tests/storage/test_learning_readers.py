@@ -53,3 +53,14 @@ def test_readers_answer_on_every_database(any_database_url: str) -> None:
         and used.status == "approved"
         and fixes.approved_for("database|runbook:1|-") is not None
     )
+
+
+def test_only_one_run_may_post_a_known_fix_card(any_database_url: str) -> None:
+    # Two workers resolving cases of one problem at once both see a proposed fix without a card.
+    fixes = KnownFixRepository(make_session_factory(make_engine(any_database_url)))
+    fix = fixes.propose(NewKnownFix("network|runbook:2|-", "runbook:2", "Follow RB-0002", 5, 5, "{}"))
+    assert fix is not None
+
+    assert [fixes.claim_card(fix.id), fixes.claim_card(fix.id)] == [True, False]
+    fixes.set_card(fix.id, "C111", "1700000000.000100")
+    assert fixes.claim_card(fix.id) is False
