@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +17,7 @@ from pydantic import (
 )
 
 from engine.approvals.command_effects import effect_floor
+from engine.approvals.decisions import ApprovalLevel, PolicyDecision, Quorum
 from engine.approvals.patterns import (
     check_pattern,
     command_segments,
@@ -44,29 +44,12 @@ __all__ = [
 ]
 
 
-class ApprovalLevel(StrEnum):
-    NONE = "none"
-    SOFT = "soft"
-    HARD = "hard"
-    FORBIDDEN = "forbidden"
-
-
 _STRICTNESS = {
     ApprovalLevel.NONE: 0,
     ApprovalLevel.SOFT: 1,
     ApprovalLevel.HARD: 2,
     ApprovalLevel.FORBIDDEN: 3,
 }
-
-
-class Quorum(StrEnum):
-    REQUIRE_ONE = "require_one"
-    REQUIRE_TWO = "require_two"
-
-    @property
-    def needed(self) -> int:
-        """How many distinct approvers this quorum needs."""
-        return 2 if self is Quorum.REQUIRE_TWO else 1
 
 
 class PolicyError(ConfigurationError):
@@ -141,51 +124,6 @@ BUILTIN_RISK_DEFAULTS: dict[RiskLevel, RiskDefault] = {
     RiskLevel.HIGH: RiskDefault(level=ApprovalLevel.HARD),
     RiskLevel.CRITICAL: RiskDefault(level=ApprovalLevel.HARD, quorum=Quorum.REQUIRE_TWO),
 }
-
-
-@dataclass(frozen=True)
-class PolicyDecision:
-    """What the policy requires for one proposal, fixed at proposal time."""
-
-    level: ApprovalLevel
-    quorum: Quorum
-    approvers: tuple[str, ...]  # Slack user ids (U…/W…) or user-group ids (S…); () = anyone
-    timeout_seconds: int
-    undo_seconds: int
-    rule: str
-    critical: bool
-    # What the command does and where, when that set a floor under the rules ("database config change
-    # on production").
-    effect: str = ""
-
-    def describe(self) -> str:
-        """One line for the card, e.g. "hard · 2 approvers · rule prod-databases · critical target"."""
-        parts = [str(self.level)]
-        if self.level is ApprovalLevel.HARD:
-            count = self.quorum.needed
-            parts.append(
-                f"{count} approver{'s' if count > 1 else ''}" + (" from allow-list" * bool(self.approvers))
-            )
-        elif self.level is ApprovalLevel.SOFT:
-            parts.append(f"undo within {_duration(self.undo_seconds)}")
-        elif self.level is ApprovalLevel.NONE:
-            parts.append("runs at once")
-        else:
-            parts.append("never runs")
-        parts.append(f"rule {self.rule}")
-        if self.effect:
-            parts.append(self.effect)
-        if self.critical:
-            parts.append("critical target")
-        return " · ".join(parts)
-
-
-def _duration(seconds: int) -> str:
-    if seconds % 3600 == 0 and seconds:
-        return f"{seconds // 3600} h"
-    if seconds % 60 == 0 and seconds:
-        return f"{seconds // 60} min"
-    return f"{seconds} s"
 
 
 class ApprovalPolicy(BaseModel):

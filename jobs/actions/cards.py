@@ -1,4 +1,5 @@
-"""Stored proposals as the cards and results the thread shows, and the requests executors receive."""
+"""Stored proposals as the cards and results the thread shows (posted and kept current here), and the
+requests executors receive."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.action_results import ActionOutcome
-from bot.blocks.approvals import ProposalCard
+from bot.blocks.approvals import ProposalCard, approval_card_text, build_approval_card_blocks
 from engine.actions.executors import ExecutionRequest
 from engine.approvals.command_effects import is_executable
 from engine.approvals.policy import ApprovalLevel, ApprovalPolicy, PolicyDecision, Quorum
 from engine.approvals.votes import ProposalSnapshot, ProposalStatus
+from jobs.actions.runtime import ActionRuntime
+from jobs.learning.home_refresh import queue_home_refresh
 from jobs.runtime import JobContext
 from storage.action_models import ActionExecutionRow, ActionProposalRow
 from storage.models import as_utc
@@ -165,3 +168,28 @@ def groups_of(ctx: JobContext, row: ActionProposalRow, user_id: str) -> frozense
         if user_id in users:
             member_of.add(group)
     return frozenset(member_of)
+
+
+def render_card(ctx: JobContext, rt: ActionRuntime, row: ActionProposalRow, case_ref: str) -> str:
+    """Post the approval card once, then update it in place; returns its ts."""
+    votes = rt.repo.votes(row.id)
+    approvals = [v.voter for v in votes if v.kind == "approve"]
+    deny_reason = next((v.reason for v in votes if v.kind == "deny" and v.voter == row.decided_by), "")
+    card = card_of(
+        row, case_ref, approvals, rt.dry_run, rt.oncall_group(row.channel_id), rt.policy, deny_reason
+    )
+    blocks = build_approval_card_blocks(card)
+    card_ts = row.card_ts
+    if card_ts is None:
+        resp = ctx.slack.chat_postMessage(
+            channel=row.channel_id, thread_ts=row.thread_ts, text=approval_card_text(card), blocks=blocks
+        )
+        card_ts = str(resp["ts"])
+        rt.repo.set_fields(row.id, card_ts=card_ts)
+    else:
+        ctx.slack.chat_update(
+            channel=row.channel_id, ts=card_ts, text=approval_card_text(card), blocks=blocks
+        )
+    # The request appears on (or leaves) each approver's Home tab (listed users; groups are not expanded).
+    queue_home_refresh(rt.queue, snapshot_of(row, []).approvers, f"{row.id}-{row.status}")
+    return card_ts

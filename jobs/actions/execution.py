@@ -10,13 +10,12 @@ from bot.blocks.action_results import action_outcome_text, build_action_outcome_
 from engine.actions.executors import ExecutionRequest, ExecutionResult, ExecutorUnavailable, follow_up_request
 from engine.approvals.votes import ProposalStatus
 from engine.models import RiskLevel
-from jobs.actions.cards import outcome_of, parameters_of, request_of, rollback_runs
+from jobs.actions.cards import outcome_of, parameters_of, render_card, request_of, rollback_runs
 from jobs.actions.proposals import (
     ActionDraft,
     action_runtime,
     clicked_proposal,
     propose,
-    render_card,
     say_in_thread,
     say_privately,
 )

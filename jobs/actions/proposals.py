@@ -9,17 +9,15 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bot.blocks.approvals import approval_card_text, build_approval_card_blocks
 from bot.blocks.mrkdwn import escape
 from engine.actions.credentials import credential_refusal
 from engine.approvals.policy import ApprovalLevel
 from engine.approvals.votes import ProposalStatus
 from engine.case_facts import extract_case_facts
 from engine.models import Diagnosis, RecommendedAction, RiskLevel
-from jobs.actions.cards import card_of, snapshot_of
+from jobs.actions.cards import render_card
 from jobs.actions.runtime import ActionRuntime
 from jobs.audit.runtime import record_audit
-from jobs.learning.home_refresh import queue_home_refresh
 from jobs.runtime import JobContext, current_context
 from jobs.workspaces.team import team_job
 from storage.action_models import ActionProposalRow
@@ -94,31 +92,6 @@ def clicked_proposal(
 def say_in_thread(ctx: JobContext, row: ActionProposalRow, text: str) -> None:
     """One short line in the case thread for a state change."""
     ctx.slack.chat_postMessage(channel=row.channel_id, thread_ts=row.thread_ts, text=text)
-
-
-def render_card(ctx: JobContext, rt: ActionRuntime, row: ActionProposalRow, case_ref: str) -> str:
-    """Post the approval card once, then update it in place; returns its ts."""
-    votes = rt.repo.votes(row.id)
-    approvals = [v.voter for v in votes if v.kind == "approve"]
-    deny_reason = next((v.reason for v in votes if v.kind == "deny" and v.voter == row.decided_by), "")
-    card = card_of(
-        row, case_ref, approvals, rt.dry_run, rt.oncall_group(row.channel_id), rt.policy, deny_reason
-    )
-    blocks = build_approval_card_blocks(card)
-    card_ts = row.card_ts
-    if card_ts is None:
-        resp = ctx.slack.chat_postMessage(
-            channel=row.channel_id, thread_ts=row.thread_ts, text=approval_card_text(card), blocks=blocks
-        )
-        card_ts = str(resp["ts"])
-        rt.repo.set_fields(row.id, card_ts=card_ts)
-    else:
-        ctx.slack.chat_update(
-            channel=row.channel_id, ts=card_ts, text=approval_card_text(card), blocks=blocks
-        )
-    # The request appears on (or leaves) each approver's Home tab (listed users; groups are not expanded).
-    queue_home_refresh(rt.queue, snapshot_of(row, []).approvers, f"{row.id}-{row.status}")
-    return card_ts
 
 
 def enqueue_execution(rt: ActionRuntime, proposal_id: int, attempt: int = 0) -> None:

@@ -7,12 +7,11 @@ from typing import Any
 
 from bot.blocks.mrkdwn import escape, escape_to_fit
 from engine.approvals.votes import ProposalStatus, VoteKind, rule_on_vote
-from jobs.actions.cards import groups_of, snapshot_of
+from jobs.actions.cards import groups_of, render_card, snapshot_of
 from jobs.actions.proposals import (
     action_runtime,
     clicked_proposal,
     enqueue_execution,
-    render_card,
     say_in_thread,
     say_privately,
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from engine.approvals.votes import ProposalStatus
-from jobs.actions.proposals import render_card, say_in_thread
+from jobs.actions.cards import render_card
+from jobs.actions.proposals import say_in_thread
 from jobs.audit.runtime import record_audit
 from jobs.runtime import JobContext
 from storage.models import Case
