@@ -19,6 +19,14 @@ _LABEL = re.compile(
 _NAMESPACE_FLAG = re.compile(
     r"(?:\s-n\s+|--namespace[= ]|\bnamespace\s+)(?P<value>[a-z0-9][a-z0-9-]{0,62})\b"
 )
+# A host named in prose ("OOM-killing on cache-01", "node ip-10-0-3-7.ec2.internal"): a name with a
+# digit and a `-` or `.`, so "on checkout", "on k8s" or "on the primary" are never taken for hosts;
+# cloud regions ("on us-east-1") are not hosts either.
+_HOST_IN_PROSE = re.compile(
+    r"\b(?:on|host|server|node|instance)\s+"
+    r"(?P<value>(?=[a-z0-9.-]*\d)(?![a-z]{2}-(?:north|south|east|west|central)[a-z]*-\d(?![a-z0-9.-]))[a-z][a-z0-9]*(?:[-.][a-z0-9]+)+)\b",
+    re.IGNORECASE,
+)
 _DEPLOYMENT_REF = re.compile(r"\b(?:deployment|deploy)/(?P<value>[a-z0-9][a-z0-9.-]{0,62})\b")
 _DATABASE_WORDS = re.compile(
     r"\b(?:database|db)\s+[\"'`]?(?P<after>[A-Za-z_][A-Za-z0-9_-]{0,62})\b"
@@ -133,12 +141,19 @@ def extract_case_facts(
         service_field.strip() if service_field else None, labels.get("service"), labels.get("app")
     )
     deployment_ref = _DEPLOYMENT_REF.search(joined)
+    host_in_prose = _HOST_IN_PROSE.search(joined)
     return CaseFacts(
         service=service,
         namespace=namespace,
         deployment=_first(labels.get("deployment"), deployment_ref.group("value") if deployment_ref else None)
         or service,
-        host=_first(labels.get("instance"), labels.get("host"), labels.get("hostname"), labels.get("node")),
+        host=_first(
+            labels.get("instance"),
+            labels.get("host"),
+            labels.get("hostname"),
+            labels.get("node"),
+            host_in_prose.group("value") if host_in_prose else None,
+        ),
         database=_first(labels.get("database"), labels.get("datname"), labels.get("db"))
         or _database_named(texts),
         environment=_environment(labels, texts, channel_environment),

@@ -51,3 +51,19 @@ def test_placeholders_are_filled_only_where_the_case_knows_the_answer() -> None:
 
 def test_slack_mentions_are_not_placeholders() -> None:
     assert unfilled_placeholders("ask <@U123> and <!subteam^S1> in <#C1>") == []
+
+
+def test_a_host_named_in_prose_fills_the_host_but_regions_and_plain_words_do_not() -> None:
+    assert extract_case_facts(None, ["redis is OOM-killing on cache-01"]).host == "cache-01"
+    assert extract_case_facts(None, ["node ip-10-0-3-7.ec2.internal NotReady"]).host == (
+        "ip-10-0-3-7.ec2.internal"
+    )
+    for text in (
+        "outage on us-east-1",
+        "crashing on k8s",
+        "disk full on the primary",
+        "deployed on 2024-05-01",
+    ):
+        assert extract_case_facts(None, [text]).host is None, text
+    facts = extract_case_facts(None, ["redis is OOM-killing on cache-01"])
+    assert fill_placeholders("redis-cli -h <host> INFO memory", facts) == "redis-cli -h cache-01 INFO memory"
